@@ -1,0 +1,3 @@
+"""modelcat: a static model-catalog and docs-site generator."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,44 @@
+"""load -> validate -> check -> resolve: the catalog half of every command.
+
+Returns a resolved Site, or raises CatalogError with every problem of every
+file. Warnings are returned for printing; under --strict they are errors.
+"""
+
+from __future__ import annotations
+
+import datetime
+import os
+from pathlib import Path
+
+from generator.problems import CatalogError, Problem
+from generator.records.checks import check_records
+from generator.records.load import Records, load_records
+from generator.site import Site, build_site
+
+
+def today() -> datetime.date:
+    """Return the date warnings are judged against: SOURCE_DATE_EPOCH, else the clock."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch.isdigit():
+        return datetime.datetime.fromtimestamp(int(epoch), datetime.timezone.utc).date()
+    return datetime.date.today()
+
+
+def check_catalog(project: Path) -> tuple[Records, list[Problem]]:
+    """Return the loaded records and all problems (errors and warnings), sorted."""
+    records = load_records(project)
+    problems = list(records.problems)
+    if records.site is not None or records.models:
+        problems.extend(check_records(records, today()))
+    return records, sorted(problems)
+
+
+def load_catalog(project: Path, base_url: str | None = None, strict: bool = False) -> tuple[Site, list[Problem]]:
+    """Return (resolved site, warnings), or raise CatalogError listing every problem."""
+    records, problems = check_catalog(project)
+    if strict:
+        problems = [p.as_error() for p in problems]
+    errors = [p for p in problems if not p.warning]
+    if errors or records.site is None:
+        raise CatalogError(problems)
+    return build_site(records, base_url), problems

@@ -1,0 +1,114 @@
+"""The `modelcat` command line (CONTRACT.md section 2). Thin: each command
+imports its module lazily and calls one function. tests/test_cli.py runs them."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from generator import __version__
+
+project_option = click.option(
+    "--project", "project", type=click.Path(file_okay=False, path_type=Path), default=".",
+    show_default=True, help="Project folder holding catalog/ (and optionally templates/).")
+
+
+def _project(path: Path) -> Path:
+    if not (path / "catalog").is_dir():
+        raise click.UsageError(f"no catalog/ folder in {path.resolve()} (run in a project folder, "
+                               "pass --project DIR, or start one with `modelcat init DIR`)")
+    return path
+
+
+def _print_warnings(problems) -> None:
+    for p in problems:
+        click.echo(p.format(), err=True)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="modelcat")
+def main() -> None:
+    """modelcat: turn a catalog of model records into a static docs site.
+
+    \b
+    Typical use, in a project folder holding catalog/:
+      modelcat validate        check every record, report every problem
+      modelcat build           write the site into site/
+      modelcat serve           build, serve on 127.0.0.1 and rebuild on save
+    """
+
+
+@main.command()
+@project_option
+@click.option("--strict", is_flag=True, help="Treat warnings as errors.")
+def validate(project: Path, strict: bool) -> None:
+    """Validate the catalog: every problem as path:line:col: field: message."""
+    from generator.catalog import load_catalog
+    from generator.problems import summary
+
+    site, warnings = load_catalog(_project(project), strict=strict)
+    _print_warnings(warnings)
+    tail = f" ({summary(warnings)[:-1]})" if warnings else ""
+    click.echo(f"ok: {len(site.models):,} models, {len(site.providers):,} providers, "
+               f"{len(site.collections):,} collections, {len(site.docs):,} docs pages{tail}")
+
+
+@main.command()
+@project_option
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Output folder (default: site/ in the project).")
+@click.option("--base-url", default=None, help="Override site.yaml url for absolute URLs.")
+@click.option("--strict", is_flag=True, help="Fail on warnings and on broken internal links.")
+def build(project: Path, out: Path | None, base_url: str | None, strict: bool) -> None:
+    """Validate, then render the whole site into --out atomically."""
+    from generator.build import build_command
+
+    build_command(_project(project), out, base_url, strict)
+
+
+@main.command()
+@project_option
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535))
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None)
+def serve(project: Path, port: int, out: Path | None) -> None:
+    """Build, serve on 127.0.0.1, rebuild on change and reload the browser."""
+    from generator.serve import serve as run
+
+    run(_project(project), port, out)
+
+
+@main.command()
+@project_option
+@click.argument("model_id")
+def new(project: Path, model_id: str) -> None:
+    """Write a commented model record, catalog/models/<provider>/<slug>.yaml, to fill in."""
+    from generator.scaffold import new_model
+
+    for line in new_model(_project(project), model_id):
+        click.echo(line)
+
+
+@main.command()
+@click.option("--kind", type=click.Choice(["model", "provider", "site", "collections"]), default="model",
+              show_default=True)
+def schema(kind: str) -> None:
+    """Print the JSON Schema of a record, for editors (yaml-language-server)."""
+    from generator.scaffold import json_schema
+
+    click.echo(json_schema(kind))
+
+
+@main.command()
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+def init(directory: Path) -> None:
+    """Start a new project in DIRECTORY: an example catalog and the default templates."""
+    from generator.scaffold import init_project
+
+    for line in init_project(directory):
+        click.echo(line)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,92 @@
+"""How numbers, prices, token counts and lists read on the page.
+
+Pure functions, used by the resolver (FAQ, summary) and registered as Jinja
+filters, so no template does arithmetic. tests/test_formats.py pins each one.
+"""
+
+from __future__ import annotations
+
+import math
+
+
+def price(value: float | None, free: str = "$0") -> str:
+    """Return a USD amount per 1M tokens as on the seed page: 0.015 -> "$0.015", 0.03 -> "$0.030", 2.5 -> "$2.50"."""
+    if value is None:
+        return "—"
+    if value == 0:
+        return free
+    if value < 1:
+        text = f"{value:.6f}".rstrip("0")
+        decimals = len(text.split(".")[1])
+        return f"${value:.{max(3, decimals)}f}"
+    text = f"{value:.4f}".rstrip("0").rstrip(".")
+    decimals = len(text.split(".")[1]) if "." in text else 0
+    return f"${value:,.{max(2, decimals)}f}"
+
+
+def money(value: float) -> str:
+    """Return a cost estimate in USD: "$1,234.56", "$0.0042", "$0"."""
+    if value == 0:
+        return "$0"
+    if value < 0.01:
+        return f"${value:.4f}"
+    return f"${value:,.2f}"
+
+
+def tokens(n: int | None) -> str:
+    """Return a token count the way model cards write it: 128000 -> "128K", 131072 -> "128K", 1048576 -> "1M"."""
+    if n is None:
+        return "—"
+    if n >= 1_000_000:
+        if n % (1 << 20) == 0:
+            return f"{n >> 20}M"
+        return _trim(n / 1_000_000) + "M"
+    if n >= 1000:
+        if n % 1024 == 0:
+            return f"{n // 1024}K"
+        return _trim(n / 1000, 0 if n >= 10_000 else 1) + "K"
+    return str(n)
+
+
+def count(n: int | None) -> str:
+    """Return a usage figure with one decimal and a unit: 215900000 -> "215.9M", 273400 -> "273.4K"."""
+    if n is None:
+        return "—"
+    for unit, size in (("T", 10**12), ("B", 10**9), ("M", 10**6), ("K", 10**3)):
+        if n >= size:
+            return _trim(n / size, 1) + unit
+    return str(n)
+
+
+def number(n: int | float) -> str:
+    """Return n with thousands separators: 128000 -> "128,000"."""
+    return f"{n:,}"
+
+
+def percent(share: float | None) -> str:
+    """Return a share (0..1) as a percentage: 0 -> "0%", 0.00004 -> "<0.01%", 0.1234 -> "12.3%"."""
+    if share is None:
+        return "—"
+    pct = share * 100
+    if pct == 0:
+        return "0%"
+    if pct < 0.01:
+        return "<0.01%"
+    if pct < 1:
+        return f"{pct:.2f}".rstrip("0").rstrip(".") + "%"
+    return _trim(pct, 1) + "%"
+
+
+def join_words(items, last: str = "and") -> str:
+    """Return "a", "a and b", "a, b and c"."""
+    items = list(items)
+    if len(items) <= 1:
+        return "".join(items)
+    return f"{', '.join(items[:-1])} {last} {items[-1]}"
+
+
+def _trim(x: float, decimals: int = 1) -> str:
+    factor = 10**decimals
+    x = math.floor(x * factor + 0.5) / factor
+    text = f"{x:.{decimals}f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text

@@ -1,0 +1,135 @@
+"""Checks across records, and warnings for valid but likely wrong records.
+
+Runs after every file validated on its own (models.dev's order): a rule here
+may look at several records but never re-validates one. Each rule has a test
+in tests/test_checks.py.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+
+from generator.problems import Problem
+from generator.records.load import Records
+from generator.records.source import SourceMap
+
+# Words in a strength or use case that claim a capability.
+CLAIMS: dict[str, re.Pattern] = {
+    "tool_calling": re.compile(r"\b(tool[- ]?(use|calling|calls)|function[- ]calling|tools)\b", re.I),
+    "vision": re.compile(r"\b(vision|image (understanding|input|analysis)|visual (understanding|question))\b", re.I),
+    "json_mode": re.compile(r"\bjson\b", re.I),
+    "structured_output": re.compile(r"\bstructured (output|outputs|data extraction)\b", re.I),
+    "reasoning": re.compile(r"\b(reasoning|chain[- ]of[- ]thought)\b", re.I),
+    "prompt_caching": re.compile(r"\b(prompt|context) caching\b", re.I),
+    "streaming": re.compile(r"\bstreaming\b", re.I),
+}
+STALE_AFTER = datetime.timedelta(days=365)
+
+
+def check_records(records: Records, today: datetime.date) -> list[Problem]:
+    """Return the cross-record problems and the warnings of a loaded catalog."""
+    out: list[Problem] = []
+    models = records.models
+
+    def at(kind: str, rid: str, loc: tuple, message: str, warning: bool = False, key: bool = False):
+        display = records.paths[f"{kind}:{rid}"]
+        sm = records.sources.get(display.split("#")[0]) or SourceMap(display)
+        if "#" in display:  # an item of collections.yaml
+            display, index = display.split("#")
+            loc = (int(index),) + loc
+        line, col = sm.key_at(loc) if key else sm.value_at(loc)
+        name = _field(loc[1:] if kind == "collection" else loc)
+        out.append(Problem(display, line, col, name, message, warning))
+
+    for pid, prov in records.providers.items():
+        if prov.id != pid:
+            at("provider", pid, ("id",), f'must equal the file name "{pid}", got {prov.id!r}')
+
+    lowered: dict[str, str] = {}
+    for mid, model in models.items():
+        if model.id != mid:
+            at("model", mid, ("id",), f'must equal the file\'s path "{mid}", got {model.id!r}')
+        low = mid.lower()
+        if low in lowered:
+            at("model", mid, ("id",), f'clashes with "{lowered[low]}": ids that differ only in case')
+        lowered[low] = mid
+        provider = mid.split("/")[0]
+        if provider not in records.providers:
+            at("model", mid, ("id",), f'provider "{provider}" has no catalog/providers/{provider}.yaml')
+        if model.limits.max_output > model.limits.context:
+            at("model", mid, ("limits", "max_output"),
+               f"must be <= limits.context ({model.limits.context:,}), got {model.limits.max_output:,}")
+        if model.capabilities.vision and "image" not in model.modalities.input:
+            at("model", mid, ("capabilities", "vision"),
+               "vision is true but modalities.input has no image; add image or set vision: false")
+        if model.deprecation is not None:
+            if model.status != "deprecated":
+                at("model", mid, ("deprecation",),
+                   f"only allowed with status: deprecated (status is {model.status})", key=True)
+            rep = model.deprecation.replacement
+            if rep is not None and rep not in models:
+                at("model", mid, ("deprecation", "replacement"), f'no model "{rep}" in the catalog')
+            elif rep == mid:
+                at("model", mid, ("deprecation", "replacement"), "a model cannot replace itself")
+        for key in ("strengths", "use_cases"):
+            for i, text in enumerate(getattr(model, key)):
+                for cap, pattern in CLAIMS.items():
+                    if not getattr(model.capabilities, cap) and pattern.search(text):
+                        at("model", mid, (key, i),
+                           f'claims "{text}" but capabilities.{cap} is false', warning=True)
+        if model.usage is not None and model.usage.as_of is not None:
+            if today - model.usage.as_of > STALE_AFTER:
+                at("model", mid, ("usage", "as_of"),
+                   f"usage figures are from {model.usage.as_of.isoformat()}, over a year old",
+                   warning=True)
+
+    seen_collections: dict[str, int] = {}
+    for i, coll in enumerate(records.collections):
+        if coll.id in seen_collections:
+            at("collection", coll.id, ("id",), f'duplicate collection id "{coll.id}"')
+            continue
+        seen_collections[coll.id] = i
+        where = coll.where
+        if where.provider is not None and where.provider not in records.providers:
+            at("collection", coll.id, ("where", "provider"), f'no provider "{where.provider}" in the catalog')
+        elif not any(matches(where, m) for m in models.values()):
+            at("collection", coll.id, ("where",), "this collection holds no model", warning=True, key=True)
+
+    if records.site is not None:
+        statuses: dict[int, int] = {}
+        for i, err in enumerate(records.site.errors):
+            if err.status in statuses:
+                sm = records.sources.get("catalog/site.yaml") or SourceMap("catalog/site.yaml")
+                line, col = sm.value_at(("errors", i, "status"))
+                out.append(Problem("catalog/site.yaml", line, col, f"errors[{i}].status",
+                                   f"status {err.status} is listed twice"))
+            statuses[err.status] = i
+    return out
+
+
+def matches(where, model) -> bool:
+    """Return whether a model satisfies every condition of a collection's `where`."""
+    if where.provider is not None and model.id.split("/")[0] != where.provider:
+        return False
+    if where.tag is not None and where.tag not in model.tags:
+        return False
+    if where.input_modality is not None and where.input_modality not in model.modalities.input:
+        return False
+    if where.output_modality is not None and where.output_modality not in model.modalities.output:
+        return False
+    if where.capability is not None and not getattr(model.capabilities, where.capability):
+        return False
+    if where.max_input_price is not None and model.pricing.input > where.max_input_price:
+        return False
+    if where.min_context is not None and model.limits.context < where.min_context:
+        return False
+    if where.status is not None and model.status != where.status:
+        return False
+    return True
+
+
+def _field(loc: tuple) -> str:
+    from generator.records.validate import field_path
+
+    return field_path(loc)

@@ -1,0 +1,285 @@
+"""catalog/ folder -> validated records, collecting every problem.
+
+Files are found by walking the catalog with lstat, never by opening what a
+name claims to be: a FIFO would hang a read, a symlink could lead outside the
+project, and a file name becomes an output path later, so it must be an id.
+tests/test_load.py covers each refusal.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from generator.problems import Problem
+from generator.records import schema
+from generator.records.source import SourceMap, decode, parse_yaml
+from generator.records.validate import validate
+
+MAX_FILE_BYTES = 5 * 1024 * 1024  # a record is a few KB; refuse anything absurd before parsing
+MAX_FILES = 200_000
+
+
+@dataclass(frozen=True)
+class DocRecord:
+    id: str
+    meta: schema.DocMeta
+    body: str
+    path: str
+
+
+@dataclass
+class Records:
+    """Everything read from catalog/, valid records only, plus what went wrong."""
+
+    site: schema.SiteRecord | None = None
+    providers: dict[str, schema.ProviderRecord] = field(default_factory=dict)
+    models: dict[str, schema.ModelRecord] = field(default_factory=dict)
+    collections: list[schema.CollectionRecord] = field(default_factory=list)
+    docs: list[DocRecord] = field(default_factory=list)
+    sources: dict[str, SourceMap] = field(default_factory=dict)  # display path -> positions
+    paths: dict[str, str] = field(default_factory=dict)  # "model:<id>" etc. -> display path
+    problems: list[Problem] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class CatalogFile:
+    kind: str  # site, collections, provider, model, doc
+    path: Path
+    display: str  # path relative to the project, with forward slashes
+    id: str = ""  # the id the path implies
+
+
+def find_files(project: Path) -> tuple[list[CatalogFile], list[Problem]]:
+    """Return the catalog's files in a stable order, and problems with the tree itself."""
+    root = project / "catalog"
+    real_root = os.path.realpath(root)
+    files: list[CatalogFile] = []
+    problems: list[Problem] = []
+    count = 0
+
+    def display(p: Path) -> str:
+        return p.relative_to(project).as_posix()
+
+    def problem(p: Path, message: str, warning: bool = False) -> None:
+        problems.append(Problem(display(p), 1, 1, "", message, warning))
+
+    def usable(p: Path, want_dir: bool) -> bool:
+        """Return whether p is a regular file (or folder) inside the catalog."""
+        try:
+            st = os.lstat(p)
+        except OSError as exc:
+            problem(p, f"cannot read: {exc.strerror}")
+            return False
+        if stat.S_ISLNK(st.st_mode):
+            target = os.path.realpath(p)
+            if os.path.commonpath([real_root, target]) != real_root:
+                problem(p, "symbolic link leads outside the catalog; copy the file in instead")
+                return False
+            try:
+                st = os.stat(p)
+            except OSError:
+                problem(p, "symbolic link points at nothing")
+                return False
+        if want_dir:
+            if not stat.S_ISDIR(st.st_mode):
+                problem(p, "expected a folder here")
+                return False
+            return True
+        if stat.S_ISDIR(st.st_mode):
+            problem(p, "expected a file, found a folder")
+            return False
+        if not stat.S_ISREG(st.st_mode):
+            problem(p, "not a regular file (a pipe, socket or device?); refusing to read it")
+            return False
+        if st.st_size > MAX_FILE_BYTES:
+            problem(p, f"file is {st.st_size / 1e6:.1f} MB; catalog files are limited to "
+                       f"{MAX_FILE_BYTES // (1024 * 1024)} MB")
+            return False
+        return True
+
+    def entries(folder: Path) -> list[os.DirEntry]:
+        nonlocal count
+        try:
+            with os.scandir(folder) as it:
+                found = sorted((e for e in it if not e.name.startswith(".")), key=lambda e: e.name)
+        except OSError as exc:
+            problem(folder, f"cannot list folder: {exc.strerror}")
+            return []
+        count += len(found)
+        if count > MAX_FILES:
+            raise _TooMany()
+        return found
+
+    def id_file(p: Path, suffix: str, kind: str, what: str) -> str | None:
+        """Return the id a file name implies, or report why it cannot be one."""
+        name = p.name
+        if not name.endswith(suffix):
+            hint = " (use the .yaml extension)" if name.endswith(".yml") else ""
+            problem(p, f"ignored: not a {suffix} file{hint}", warning=True)
+            return None
+        stem = name[: -len(suffix)]
+        if not _is_id(stem):
+            problem(p, f"{what} {stem!r} is not a valid id: use lowercase letters, digits, "
+                       '".", "_" or "-", starting with a letter or digit, at most 100 characters')
+            return None
+        return stem if usable(p, False) else None
+
+    try:
+        for name, kind in (("site.yaml", "site"), ("collections.yaml", "collections")):
+            p = root / name
+            if os.path.lexists(p):
+                if usable(p, False):
+                    files.append(CatalogFile(kind, p, display(p)))
+            elif kind == "site":
+                problem(p, "required file is missing: the gateway's name, URL, API and errors")
+        known = {"site.yaml", "collections.yaml", "providers", "models", "docs"}
+        for entry in entries(root):
+            if entry.name not in known:
+                problem(root / entry.name, "ignored: not part of the catalog layout "
+                        "(site.yaml, collections.yaml, providers/, models/, docs/)", warning=True)
+        providers = root / "providers"
+        if os.path.lexists(providers) and usable(providers, True):
+            for entry in entries(providers):
+                p = providers / entry.name
+                pid = id_file(p, ".yaml", "provider", "provider id")
+                if pid:
+                    files.append(CatalogFile("provider", p, display(p), pid))
+        models = root / "models"
+        if os.path.lexists(models) and usable(models, True):
+            for pentry in entries(models):
+                folder = models / pentry.name
+                if not _is_id(pentry.name):
+                    problem(folder, f"provider folder {pentry.name!r} is not a valid id: use lowercase "
+                                    'letters, digits, ".", "_" or "-"')
+                    continue
+                if not usable(folder, True):
+                    continue
+                for entry in entries(folder):
+                    p = folder / entry.name
+                    slug = id_file(p, ".yaml", "model", "model slug")
+                    if slug:
+                        files.append(CatalogFile("model", p, display(p), f"{pentry.name}/{slug}"))
+        docs = root / "docs"
+        if os.path.lexists(docs) and usable(docs, True):
+            for entry in entries(docs):
+                p = docs / entry.name
+                doc_id = id_file(p, ".md", "doc", "docs page id")
+                if doc_id:
+                    files.append(CatalogFile("doc", p, display(p), doc_id))
+    except _TooMany:
+        problems.append(Problem("catalog", 1, 1, "", f"more than {MAX_FILES:,} entries in the "
+                                "catalog; refusing to read it"))
+    return files, problems
+
+
+class _TooMany(Exception):
+    pass
+
+
+def _is_id(text: str) -> bool:
+    return len(text) <= 100 and text not in (".", "..") and schema.ID_RE.match(text) is not None
+
+
+def read_file(f: CatalogFile) -> tuple[Any, SourceMap, list[Problem], str | None]:
+    """Return (data, source map, problems, markdown body) for one catalog file."""
+    try:
+        with open(f.path, "rb") as fh:
+            raw = fh.read(MAX_FILE_BYTES + 1)
+    except OSError as exc:
+        return None, SourceMap(f.display), [Problem(f.display, 1, 1, "", f"cannot read: {exc.strerror}")], None
+    text, problems = decode(raw, f.display)
+    if text is None:
+        return None, SourceMap(f.display), problems, None
+    if f.kind == "doc":
+        return _read_doc(text, f.display)
+    if not text.strip() or all(not ln.strip() or ln.lstrip().startswith("#") for ln in text.splitlines()):
+        return None, SourceMap(f.display), [Problem(f.display, 1, 1, "", "file is empty")], None
+    data, sm, problems = parse_yaml(text, f.display)
+    return data, sm, problems, None
+
+
+def _read_doc(text: str, display: str) -> tuple[Any, SourceMap, list[Problem], str]:
+    """Split a docs page into front matter (YAML between --- lines) and Markdown."""
+    lines = text.split("\n")
+    if lines and lines[0].rstrip() == "---":
+        for i in range(1, len(lines)):
+            if lines[i].rstrip() in ("---", "..."):
+                front = "\n" * 1 + "\n".join(lines[1:i])  # keep line numbers of the file
+                body = "\n".join(lines[i + 1:])
+                data, sm, problems = parse_yaml(front, display)
+                return ({} if data is None and not problems else data), sm, problems, body
+        return None, SourceMap(display), [Problem(display, 1, 1, "", "front matter starts with --- but never ends")], ""
+    return {}, SourceMap(display), [], text
+
+
+def load_records(project: Path) -> Records:
+    """Return the valid records of project/catalog and every problem found."""
+    records = Records()
+    files, problems = find_files(project)
+    records.problems.extend(problems)
+    for f in files:
+        data, sm, problems, body = read_file(f)
+        records.sources[f.display] = sm
+        if problems:
+            records.problems.extend(problems)
+            continue
+        _add(records, f, data, sm, body)
+    return records
+
+
+def _add(records: Records, f: CatalogFile, data: Any, sm: SourceMap, body: str | None) -> None:
+    if f.kind == "site":
+        rec, problems = validate(schema.SiteRecord, data, sm)
+        records.site = rec
+    elif f.kind == "provider":
+        rec, problems = validate(schema.ProviderRecord, data, sm)
+        if rec is not None:
+            records.providers[f.id] = rec
+            records.paths[f"provider:{f.id}"] = f.display
+    elif f.kind == "model":
+        rec, problems = validate(schema.ModelRecord, data, sm)
+        if rec is not None:
+            records.models[f.id] = rec
+            records.paths[f"model:{f.id}"] = f.display
+    elif f.kind == "collections":
+        problems = []
+        if not isinstance(data, list):
+            problems.append(Problem(f.display, 1, 1, "", "expected a list of collections "
+                                    "({id, title, description, where})"))
+        else:
+            for i, item in enumerate(data):
+                sub = _SubMap(sm, (i,))
+                rec, item_problems = validate(schema.CollectionRecord, item, sub)
+                problems.extend(item_problems)
+                if rec is not None:
+                    records.collections.append(rec)
+                    records.paths[f"collection:{rec.id}"] = f"{f.display}#{i}"
+    else:  # doc
+        rec, problems = validate(schema.DocMeta, data, sm)
+        if rec is not None:
+            records.docs.append(DocRecord(f.id, rec, body or "", f.display))
+            records.paths[f"doc:{f.id}"] = f.display
+    records.problems.extend(problems)
+
+
+class _SubMap(SourceMap):
+    """A view of a SourceMap below a prefix, for items of a list file."""
+
+    def __init__(self, base: SourceMap, prefix: tuple):
+        self.path = base.path
+        self.values = {k[len(prefix):]: v for k, v in base.values.items() if k[: len(prefix)] == prefix}
+        self.keys = {k[len(prefix):]: v for k, v in base.keys.items() if k[: len(prefix)] == prefix}
+        self.plain = {k[len(prefix):]: v for k, v in base.plain.items() if k[: len(prefix)] == prefix}
+        self._fallback = base.values.get(prefix, (1, 1))
+
+    def value_at(self, loc):
+        pos = super().value_at(loc)
+        return self._fallback if pos == (1, 1) and loc not in self.values else pos
+
+    def key_at(self, loc):
+        pos = super().key_at(loc)
+        return self._fallback if pos == (1, 1) else pos

@@ -1,0 +1,211 @@
+"""The catalog format of CONTRACT.md section 1, as pydantic models.
+
+These are *authored* records: what people type. Derived figures live in
+generator.site. Every model forbids unknown keys and is strict, so YAML's
+guesses (`no` -> False, `3.10` -> 3.1) are errors, not silent values.
+tests/test_validation.py checks one change per rule; `modelcat schema`
+publishes ModelRecord's JSON Schema for editors.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from typing import Annotated, Literal
+from urllib.parse import urlsplit
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+
+ID_PATTERN = r"^[a-z0-9][a-z0-9._-]*$"
+ID_RE = re.compile(ID_PATTERN)
+
+Id = Annotated[str, StringConstraints(pattern=ID_PATTERN, max_length=100)]
+ModelId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9._-]*/[a-z0-9][a-z0-9._-]*$",
+                                           max_length=201)]
+Text = Annotated[str, StringConstraints(min_length=1)]
+Modality = Literal["text", "image", "audio", "video", "file"]
+Status = Literal["active", "preview", "deprecated"]
+Capability = Literal["streaming", "tool_calling", "vision", "json_mode", "prompt_caching",
+                     "reasoning", "structured_output"]
+CAPABILITIES: tuple[str, ...] = Capability.__args__  # type: ignore[attr-defined]
+MODALITIES: tuple[str, ...] = Modality.__args__  # type: ignore[attr-defined]
+Price = Annotated[float, Field(ge=0, allow_inf_nan=False)]
+
+
+def _http_url(value: str) -> str:
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.netloc or any(c in value for c in " \n\t<>\"`"):
+        raise ValueError(f"must be an http(s) URL, got {value!r}")
+    return value
+
+
+def _no_dots(value: str) -> str:
+    if value in (".", ".."):
+        raise ValueError(f"{value!r} is not a usable id")
+    return value
+
+
+Url = Annotated[str, AfterValidator(_http_url)]
+Id = Annotated[Id, AfterValidator(_no_dots)]
+
+
+class Record(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+
+# --- site.yaml -------------------------------------------------------------
+
+class ExampleRequest(Record):
+    """Defaults for the request-body example shown on every model page."""
+
+    system: str | None = "You are a helpful assistant."
+    user: Text = "Hello!"
+    temperature: Annotated[float, Field(ge=0, le=2, allow_inf_nan=False)] = 0.7
+    top_p: Annotated[float, Field(gt=0, le=1, allow_inf_nan=False)] = 0.95
+    max_tokens: Annotated[int, Field(gt=0)] = 1024
+
+
+class Api(Record):
+    base_url: Url = Field(description="OpenAI-compatible base URL used in every snippet")
+    key_env: Annotated[str, StringConstraints(pattern=r"^[A-Za-z_][A-Za-z0-9_]*$")]
+    key_prefix: str | None = None
+    example_request: ExampleRequest = ExampleRequest()
+
+
+class Fee(Record):
+    percent: Annotated[float, Field(ge=0, le=100, allow_inf_nan=False)] | None = None
+    note: str | None = None
+
+
+class MarketUsage(Record):
+    tracked_tokens: Annotated[int, Field(gt=0)] | None = None
+    as_of: datetime.date | None = None
+
+
+class ErrorRecord(Record):
+    status: Annotated[int, Field(ge=400, le=599)]
+    type: Text
+    message: Text
+    retryable: bool
+    header: str | None = None
+
+
+class SiteRecord(Record):
+    name: Text
+    url: Url
+    tagline: str | None = None
+    api: Api
+    fee: Fee = Fee()
+    usage: MarketUsage = MarketUsage()
+    errors: list[ErrorRecord] = []
+    links: dict[str, Url] = {}
+
+
+# --- providers/<provider>.yaml ---------------------------------------------
+
+class ProviderRecord(Record):
+    id: Id
+    name: Text
+    url: Url | None = None
+    description: str = ""
+    byok: bool = False
+
+
+# --- models/<provider>/<slug>.yaml -------------------------------------------
+
+class Modalities(Record):
+    input: Annotated[list[Modality], Field(min_length=1)]
+    output: Annotated[list[Modality], Field(min_length=1)]
+
+
+class Pricing(Record):
+    input: Price = Field(description="USD per 1M input tokens")
+    output: Price = Field(description="USD per 1M output tokens")
+    cached_input: Price | None = Field(None, description="USD per 1M cached input tokens")
+    cache_write: Price | None = Field(None, description="USD per 1M tokens written to the cache")
+
+
+class Limits(Record):
+    context: Annotated[int, Field(gt=0)] = Field(description="context window, tokens")
+    max_output: Annotated[int, Field(gt=0)] = Field(description="max output tokens, <= context")
+
+
+class Capabilities(Record):
+    streaming: bool = False
+    tool_calling: bool = False
+    vision: bool = False
+    json_mode: bool = False
+    prompt_caching: bool = False
+    reasoning: bool = False
+    structured_output: bool = False
+
+
+class ModelUsage(Record):
+    tokens: Annotated[int, Field(ge=0)]
+    requests: Annotated[int, Field(ge=0)] | None = None
+    as_of: datetime.date | None = None
+
+
+class Deprecation(Record):
+    date: datetime.date
+    replacement: ModelId | None = None
+
+
+class FaqEntry(Record):
+    q: Text
+    a: Text = Field(description="Markdown")
+
+
+class ModelRecord(Record):
+    """One model of the catalog: catalog/models/<provider>/<slug>.yaml."""
+
+    id: ModelId = Field(description='"<provider>/<slug>", equal to the file\'s path')
+    name: Text
+    family: str | None = None
+    summary: Text = Field(description="one plain-text paragraph")
+    description: str | None = Field(None, description="Markdown; raw HTML is sanitised")
+    released: datetime.date
+    modalities: Modalities
+    pricing: Pricing
+    limits: Limits
+    capabilities: Capabilities = Capabilities()
+    strengths: list[Text] = []
+    use_cases: list[Text] = []
+    usage: ModelUsage | None = None
+    status: Status = "active"
+    deprecation: Deprecation | None = None
+    tags: list[Id] = []
+    open_weights: bool | None = None
+    license: str | None = None
+    knowledge_cutoff: Annotated[str, StringConstraints(pattern=r"^\d{4}-(0[1-9]|1[0-2])$")] | None = None
+    links: dict[str, Url] = {}
+    faq: list[FaqEntry] = []
+
+
+# --- collections.yaml and docs ----------------------------------------------
+
+class Where(Record):
+    provider: Id | None = None
+    tag: Id | None = None
+    input_modality: Modality | None = None
+    output_modality: Modality | None = None
+    capability: Capability | None = None
+    max_input_price: Price | None = None
+    min_context: Annotated[int, Field(gt=0)] | None = None
+    status: Status | None = None
+
+
+class CollectionRecord(Record):
+    id: Id
+    title: Text
+    description: str = ""
+    where: Where = Where()
+
+
+class DocMeta(Record):
+    """Front matter of catalog/docs/<page>.md."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+    title: Text | None = None
+    description: str | None = None
+    order: int | None = None

@@ -1,0 +1,190 @@
+"""Plain data + SourceMap -> a pydantic record, or located problems in words.
+
+pydantic's messages are written for programmers ("Input should be a valid
+string"); ours say what is wrong with the value and how to fix it, in the
+`path:line:col: field: message` form. tests/test_validation.py pins them.
+"""
+
+from __future__ import annotations
+
+import datetime
+import difflib
+import typing
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from generator.problems import Problem
+from generator.records.source import SourceMap
+
+
+def field_path(loc: tuple) -> str:
+    """Return a dotted field path with list indexes in brackets: errors[2].status."""
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += ("." if out else "") + str(part)
+    return out
+
+
+def validate(cls: type[BaseModel], data: Any, sm: SourceMap) -> tuple[Any, list[Problem]]:
+    """Return (record or None, problems) for data read from one file."""
+    if not isinstance(data, dict):
+        what = "empty" if data is None else f"a {_kind(data)}"
+        return None, [Problem(sm.path, 1, 1, "", f"expected a mapping of keys to values, but the file is {what}")]
+    try:
+        return cls.model_validate(data), []
+    except ValidationError as exc:
+        problems = [_problem(cls, err, sm) for err in exc.errors(include_url=False)]
+        return None, _dedupe(problems)
+
+
+def _dedupe(problems: list[Problem]) -> list[Problem]:
+    seen, out = set(), []
+    for p in problems:
+        key = (p.line, p.col, p.field)
+        if key not in seen:
+            seen.add(key)
+            out.append(p)
+    return out
+
+
+def _clean_loc(loc: tuple) -> tuple:
+    # pydantic adds validator names to loc for constrained unions ("function-after[...]", "str")
+    return tuple(p for p in loc if isinstance(p, int) or not _is_internal(p))
+
+
+def _is_internal(part: str) -> bool:
+    return "[" in part or part in ("str", "int", "float", "bool", "date", "list", "dict",
+                                   "constrained-str", "lax-or-strict", "json-or-python")
+
+
+def _problem(cls: type[BaseModel], err: dict, sm: SourceMap) -> Problem:
+    loc = _clean_loc(tuple(err["loc"]))
+    kind = err["type"]
+    value = err.get("input")
+    ctx = err.get("ctx") or {}
+    if kind == "missing":
+        line, col = sm.key_at(loc[:-1]) if len(loc) > 1 else (1, 1)
+        return Problem(sm.path, line, col, field_path(loc), "required key is missing")
+    if kind == "extra_forbidden":
+        line, col = sm.key_at(loc)
+        known = _fields_at(cls, loc[:-1])
+        message = "unknown key"
+        close = difflib.get_close_matches(str(loc[-1]), known, n=1, cutoff=0.6)
+        if close:
+            message += f' (did you mean "{close[0]}"?)'
+        elif known:
+            message += f"; allowed here: {', '.join(known)}"
+        return Problem(sm.path, line, col, field_path(loc), message)
+    line, col = sm.value_at(loc)
+    return Problem(sm.path, line, col, field_path(loc), _message(kind, value, ctx, err, sm.plain.get(loc)))
+
+
+def _message(kind: str, value: Any, ctx: dict, err: dict, plain: str | None) -> str:
+    got = _show(value)
+    if plain is not None and kind in ("string_type", "literal_error", "string_pattern_mismatch"):
+        return (f"must be text, but YAML reads the unquoted {plain} as {got}; "
+                f'write it in quotes: "{plain}"')
+    if kind == "string_type":
+        return f"must be text, got {got}"
+    if kind in ("greater_than_equal", "greater_than", "less_than_equal", "less_than"):
+        op = {"greater_than_equal": ">=", "greater_than": ">", "less_than_equal": "<=",
+              "less_than": "<"}[kind]
+        bound = next(iter(ctx.values()))
+        return f"must be {op} {bound}, got {got}"
+    if kind == "literal_error":
+        options = [o.strip().strip("'") for o in str(ctx.get("expected", "")).replace(" or ", ", ").split(",")]
+        message = f"must be one of {', '.join(options)}; got {got}"
+        close = difflib.get_close_matches(str(value), options, n=1)
+        return message + (f' (did you mean "{close[0]}"?)' if close else "")
+    if kind == "string_pattern_mismatch":
+        pattern = str(ctx.get("pattern", ""))
+        if "/" in pattern:
+            return f'must be "<provider>/<slug>" in lowercase letters, digits, ".", "_" or "-"; got {got}'
+        if "\\d{4}" in pattern:
+            return f'must be a month written "YYYY-MM" (quoted), got {got}'
+        if "A-Z" in pattern:
+            return f"must be an environment variable name, got {got}"
+        return (f'must be an id: lowercase letters, digits, ".", "_" or "-", starting with '
+                f"a letter or digit; got {got}")
+    if kind in ("string_too_long",):
+        return f"must be at most {ctx.get('max_length')} characters long"
+    if kind in ("string_too_short",):
+        return "must not be empty"
+    if kind == "too_short":
+        return "needs at least one item"
+    if kind == "bool_type":
+        return f"must be true or false, got {got}"
+    if kind in ("int_type", "int_from_float"):
+        return f"must be a whole number, got {got}"
+    if kind == "float_type":
+        return f"must be a number, got {got}"
+    if kind == "finite_number":
+        return f"must be a finite number, got {got}"
+    if kind in ("date_type", "date_parsing", "date_from_datetime_inexact"):
+        return f"must be a date written YYYY-MM-DD, got {got}"
+    if kind == "list_type":
+        return f"must be a list, got {got}"
+    if kind in ("dict_type", "model_type", "model_attributes_type"):
+        return f"must be a mapping of keys to values, got {got}"
+    if kind == "value_error":
+        return str(ctx.get("error", err.get("msg", "invalid value")))
+    return f"{err.get('msg', 'invalid value')}, got {got}"
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if value is None:
+        return "null (nothing)"
+    if isinstance(value, (dict,)):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, (datetime.date, datetime.datetime)):
+        return f"the date {value.isoformat()}"
+    if isinstance(value, str):
+        return repr(value) if len(value) <= 60 else repr(value[:57] + "...")
+    return repr(value)
+
+
+def _kind(value: Any) -> str:
+    return {list: "list", str: "single text value", int: "number", float: "number",
+            bool: "boolean"}.get(type(value), type(value).__name__)
+
+
+def _fields_at(cls: type[BaseModel], loc: tuple) -> list[str]:
+    """Return the field names of the record type found at loc inside cls."""
+    current: Any = cls
+    for part in loc:
+        current = _unwrap(current)
+        if isinstance(part, int):
+            args = typing.get_args(current)
+            current = args[0] if args else None
+        elif isinstance(current, type) and issubclass(current, BaseModel):
+            info = current.model_fields.get(part)
+            current = info.annotation if info else None
+        else:
+            return []
+    current = _unwrap(current)
+    if isinstance(current, type) and issubclass(current, BaseModel):
+        return list(current.model_fields)
+    return []
+
+
+def _unwrap(tp: Any) -> Any:
+    """Strip Optional/Annotated to the record or list type inside."""
+    while True:
+        origin = typing.get_origin(tp)
+        if origin is typing.Annotated:
+            tp = typing.get_args(tp)[0]
+        elif origin in (typing.Union, getattr(__import__("types"), "UnionType", None)):
+            args = [a for a in typing.get_args(tp) if a is not type(None)]
+            tp = args[0] if len(args) == 1 else tp
+            if len(args) != 1:
+                return tp
+        else:
+            return tp

@@ -1,0 +1,313 @@
+"""Validated records -> the resolved, read-only catalog that every output renders.
+
+Everything derived is computed here, once: market share, collection
+membership, "More from <provider>", family siblings, the generated summary
+and FAQ, URLs and dates. Templates and serialisers only read it. Iteration
+orders are fixed (ids, then explicit sort keys) so builds are byte-identical.
+tests/test_site.py checks the derived figures against hand-worked values.
+"""
+
+from __future__ import annotations
+
+import datetime
+import os
+from dataclasses import dataclass, field
+from generator import formats
+from generator.records import schema
+from generator.records.checks import matches
+from generator.records.load import DocRecord, Records
+
+CAPABILITY_LABELS: dict[str, str] = {
+    "streaming": "Streaming",
+    "tool_calling": "Tool calling",
+    "vision": "Vision",
+    "json_mode": "JSON mode",
+    "prompt_caching": "Prompt caching",
+    "reasoning": "Reasoning",
+    "structured_output": "Structured output",
+}
+MORE_FROM_PROVIDER = 6
+
+
+@dataclass(frozen=True, eq=False)
+class FaqItem:
+    q: str
+    a: str  # Markdown (generated answers are plain text, which is valid Markdown)
+    generated: bool
+
+
+@dataclass(frozen=True, eq=False)
+class ProviderEntry:
+    id: str
+    name: str
+    url: str | None
+    description: str  # Markdown
+    byok: bool
+    models: tuple["ModelEntry", ...] = ()
+    path: str = ""  # providers/<id>/
+
+    @property
+    def md_path(self) -> str:
+        return f"providers/{self.id}.md"
+
+    @property
+    def llms_path(self) -> str:
+        return f"providers/{self.id}/llms.txt"
+
+
+@dataclass(frozen=True, eq=False)
+class CollectionEntry:
+    id: str
+    title: str
+    description: str
+    where: schema.Where
+    models: tuple["ModelEntry", ...] = ()
+    provider: ProviderEntry | None = None  # set for a provider's own collection
+    path: str = ""  # collections/<id>/ or providers/<id>/
+
+
+@dataclass(frozen=True, eq=False)
+class ModelEntry:
+    record: schema.ModelRecord
+    id: str
+    provider_id: str
+    slug: str
+    provider: ProviderEntry
+    path: str  # models/<provider>/<slug>/  (directory URL of the HTML page)
+    md_path: str  # models/<provider>/<slug>.md
+    json_path: str  # models/<provider>/<slug>.json
+    share: float | None  # of tracked market volume, 0..1; None without usage
+    rank: int | None  # leaderboard rank by usage tokens, 1-based
+    collections: tuple[CollectionEntry, ...] = ()
+    more_from_provider: tuple["ModelEntry", ...] = ()
+    family_siblings: tuple["ModelEntry", ...] = ()
+    replacement: "ModelEntry | None" = None
+    overview: str = ""  # the generated summary paragraph of the seed page
+    faq: tuple[FaqItem, ...] = ()
+    capabilities: tuple[tuple[str, str, bool], ...] = ()  # (key, label, yes/no), all seven
+    lastmod: datetime.date = datetime.date(1970, 1, 1)
+
+    @property
+    def name(self) -> str:
+        return self.record.name
+
+    @property
+    def modalities_all(self) -> tuple[str, ...]:
+        seen = set(self.record.modalities.input) | set(self.record.modalities.output)
+        return tuple(m for m in schema.MODALITIES if m in seen)
+
+
+@dataclass(frozen=True, eq=False)
+class DocPage:
+    id: str
+    title: str
+    description: str
+    order: int
+    body: str  # Markdown
+    source: str  # display path of the file
+    path: str  # docs/<id>/
+
+
+@dataclass(frozen=True, eq=False)
+class Site:
+    record: schema.SiteRecord
+    url: str  # canonical base, always ending in "/"
+    models: tuple[ModelEntry, ...]  # sorted by id
+    models_by_id: dict[str, ModelEntry]
+    providers: tuple[ProviderEntry, ...]  # sorted by id
+    providers_by_id: dict[str, ProviderEntry]
+    collections: tuple[CollectionEntry, ...]  # as listed in collections.yaml
+    docs: tuple[DocPage, ...]  # by order, then title
+    leaderboard: tuple[ModelEntry, ...]  # models with usage, most tokens first
+    market_tokens: int  # the volume market share divides by
+    build_date: datetime.date  # from the data or SOURCE_DATE_EPOCH, never the clock
+    newest: tuple[ModelEntry, ...] = field(default=())  # by release date, newest first
+
+    @property
+    def name(self) -> str:
+        return self.record.name
+
+    @property
+    def api(self) -> schema.Api:
+        return self.record.api
+
+    def absolute(self, path: str) -> str:
+        """Return the absolute URL of a site path ("" for the home page)."""
+        return self.url + path
+
+
+def build_site(records: Records, base_url: str | None = None) -> Site:
+    """Return the resolved catalog of valid, checked records."""
+    site_rec = records.site
+    assert site_rec is not None, "build_site needs a validated site.yaml"
+    url = base_url or site_rec.url
+    if not url.endswith("/"):
+        url += "/"
+
+    providers: dict[str, ProviderEntry] = {}
+    for pid in sorted(records.providers):
+        p = records.providers[pid]
+        providers[pid] = ProviderEntry(pid, p.name, p.url, p.description, p.byok, path=f"providers/{pid}/")
+
+    model_ids = sorted(records.models)
+    usage_total = sum((records.models[m].usage.tokens if records.models[m].usage else 0) for m in model_ids)
+    market = site_rec.usage.tracked_tokens or usage_total
+    ranked = sorted((m for m in model_ids if records.models[m].usage is not None),
+                    key=lambda m: (-records.models[m].usage.tokens, m))
+    rank = {m: i + 1 for i, m in enumerate(ranked)}
+
+    models: dict[str, ModelEntry] = {}
+    for mid in model_ids:
+        rec = records.models[mid]
+        pid, slug = mid.split("/", 1)
+        share = (rec.usage.tokens / market if market else 0.0) if rec.usage is not None else None
+        dates = [rec.released] + ([rec.usage.as_of] if rec.usage and rec.usage.as_of else []) \
+            + ([rec.deprecation.date] if rec.deprecation else [])
+        models[mid] = ModelEntry(
+            record=rec, id=mid, provider_id=pid, slug=slug, provider=providers[pid],
+            path=f"models/{pid}/{slug}/", md_path=f"models/{pid}/{slug}.md",
+            json_path=f"models/{pid}/{slug}.json", share=share, rank=rank.get(mid),
+            capabilities=tuple((k, CAPABILITY_LABELS[k], bool(getattr(rec.capabilities, k)))
+                               for k in schema.CAPABILITIES),
+            lastmod=max(dates),
+        )
+
+    collections: list[CollectionEntry] = []
+    member_of: dict[str, list[CollectionEntry]] = {m: [] for m in model_ids}
+    seen = set()
+    for c in records.collections:
+        if c.id in seen:
+            continue
+        seen.add(c.id)
+        members = tuple(models[m] for m in model_ids if matches(c.where, records.models[m]))
+        entry = CollectionEntry(c.id, c.title, c.description, c.where, members, path=f"collections/{c.id}/")
+        collections.append(entry)
+        for m in members:
+            member_of[m.id].append(entry)
+
+    by_provider: dict[str, list[ModelEntry]] = {pid: [] for pid in providers}
+    by_family: dict[str, list[ModelEntry]] = {}
+    for m in models.values():
+        by_provider[m.provider_id].append(m)
+        if m.record.family:
+            by_family.setdefault(m.record.family, []).append(m)
+    for pid, entry in providers.items():
+        object.__setattr__(entry, "models", tuple(by_provider[pid]))
+
+    for mid, m in models.items():
+        rec = m.record
+        siblings = [o for o in by_provider[m.provider_id] if o.id != mid]
+        siblings.sort(key=lambda o: (-(o.record.usage.tokens if o.record.usage else -1), o.id))
+        family = tuple(o for o in by_family.get(rec.family or "", ()) if o.id != mid)
+        rep = rec.deprecation.replacement if rec.deprecation else None
+        object.__setattr__(m, "collections", tuple(member_of[mid]))
+        object.__setattr__(m, "more_from_provider", tuple(siblings[:MORE_FROM_PROVIDER]))
+        object.__setattr__(m, "family_siblings", family)
+        object.__setattr__(m, "replacement", models.get(rep) if rep else None)
+        object.__setattr__(m, "overview", overview(m, site_rec))
+        object.__setattr__(m, "faq", faq(m, site_rec))
+
+    docs = sorted((_doc(d) for d in records.docs), key=lambda d: (d.order, d.title.lower(), d.id))
+    all_models = tuple(models.values())
+    newest = tuple(sorted(all_models, key=lambda m: (m.record.released, m.id), reverse=True))
+    return Site(
+        record=site_rec, url=url, models=all_models, models_by_id=models,
+        providers=tuple(providers.values()), providers_by_id=providers,
+        collections=tuple(collections), docs=tuple(docs),
+        leaderboard=tuple(models[m] for m in ranked), market_tokens=market,
+        build_date=_build_date(all_models, site_rec), newest=newest,
+    )
+
+
+def _doc(d: DocRecord) -> DocPage:
+    title = d.meta.title
+    if not title:  # fall back to the first "# " heading, then the id
+        title = next((ln[2:].strip() for ln in d.body.splitlines() if ln.startswith("# ")), d.id)
+    return DocPage(d.id, title, d.meta.description or "", d.meta.order if d.meta.order is not None else 1000,
+                   d.body, d.path, f"docs/{d.id}/")
+
+
+def _build_date(models: tuple[ModelEntry, ...], site_rec: schema.SiteRecord) -> datetime.date:
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch and epoch.strip().isdigit():
+        return datetime.datetime.fromtimestamp(int(epoch), datetime.timezone.utc).date()
+    dates = [m.lastmod for m in models]
+    if site_rec.usage.as_of:
+        dates.append(site_rec.usage.as_of)
+    return max(dates, default=datetime.date(1970, 1, 1))
+
+
+def modality_phrase(m: ModelEntry) -> str:
+    """Return "text", or "text, image and audio" for the modalities a model touches."""
+    return formats.join_words(m.modalities_all)
+
+
+def overview(m: ModelEntry, site: schema.SiteRecord) -> str:
+    """Return the generated summary paragraph of the seed page."""
+    rec = m.record
+    caps = [label.lower() for _, label, yes in m.capabilities if yes]
+    text = (f"{rec.name} ({m.id}) is a {modality_phrase(m)} model from {m.provider.name}, "
+            f"released {rec.released.isoformat()}. Context window: {formats.number(rec.limits.context)} "
+            f"tokens; max output {formats.number(rec.limits.max_output)}. Pricing via {site.name}: "
+            f"input {formats.price(rec.pricing.input)}/M tokens, output {formats.price(rec.pricing.output)}/M tokens. ")
+    if caps:
+        text += f"Capabilities: {', '.join(caps)}. "
+    text += (f"Call it via {site.api.base_url}/chat/completions with the OpenAI SDK — "
+             f'set model="{m.id}".')
+    if rec.use_cases:
+        text += f" Best for: {', '.join(rec.use_cases)}."
+    return text
+
+
+def faq(m: ModelEntry, site: schema.SiteRecord) -> tuple[FaqItem, ...]:
+    """Return the seed page's questions answered from the record, then the record's own."""
+    rec, brand, name = m.record, site.name, m.record.name
+    fee = site.fee
+    items = [
+        FaqItem(f"What is {name}?",
+                f"{rec.summary} It is a {modality_phrase(m)} model from {m.provider.name}, accessible via "
+                f"{brand}'s OpenAI-compatible API at slug {m.id}.", True),
+    ]
+    cost = (f"Input costs {formats.price(rec.pricing.input)} per 1M tokens; output costs "
+            f"{formats.price(rec.pricing.output)} per 1M tokens.")
+    if rec.pricing.cached_input is not None:
+        cost += f" Cached input costs {formats.price(rec.pricing.cached_input)} per 1M tokens."
+    if rec.pricing.cache_write is not None:
+        cost += f" Cache writes cost {formats.price(rec.pricing.cache_write)} per 1M tokens."
+    if fee.note:
+        cost += f" {fee.note}"
+    elif fee.percent:
+        cost += f" A {formats.number(fee.percent)}% platform fee applies."
+    items.append(FaqItem(f"How much does {name} cost via {brand}?", cost, True))
+    items.append(FaqItem(f"What is the context window of {name}?",
+                         f"{formats.number(rec.limits.context)} tokens. Maximum output is "
+                         f"{formats.number(rec.limits.max_output)} tokens.", True))
+    items.append(FaqItem(f"How do I call {name} from my code?",
+                         f"Point the OpenAI SDK at {site.api.base_url} with your {brand} key and set model "
+                         f'to "{m.id}". The request and response shapes match OpenAI exactly.', True))
+    flags = ". ".join(f"{label} — {'yes' if yes else 'no'}" for _, label, yes in m.capabilities)
+    items.append(FaqItem(f"Does {name} support streaming, tool calling, vision, and JSON mode?",
+                         flags + ".", True))
+    if rec.use_cases or rec.strengths:
+        answer = f"{', '.join(rec.use_cases)}." if rec.use_cases else ""
+        if rec.strengths:
+            answer += f" Key strengths: {'; '.join(rec.strengths)}."
+        items.append(FaqItem(f"What are the best use cases for {name}?", answer.strip(), True))
+    prov = m.provider.name
+    if m.provider.byok:
+        byok = (f"Yes. Attach a {prov} key in your {brand} dashboard and this model flips to "
+                f"pass-through — you pay {prov} directly")
+        byok += (f" and {brand} waives the {formats.number(fee.percent)}% platform fee on those calls."
+                 if fee.percent else ".")
+    else:
+        byok = f"No. {brand} serves {name} with its own {prov} account; you pay through your {brand} balance."
+    items.append(FaqItem(f"Can I bring my own {prov} API key (BYOK)?", byok, True))
+    if rec.status == "deprecated":
+        text = f"Yes, {name} is deprecated"
+        if rec.deprecation:
+            text += f" as of {rec.deprecation.date.isoformat()}"
+        text += f"; move to {m.replacement.name} ({m.replacement.id})." if m.replacement else "."
+        items.append(FaqItem(f"Is {name} deprecated?", text, True))
+    items.extend(FaqItem(f.q, f.a, False) for f in rec.faq)
+    return tuple(items)
+
