@@ -1,0 +1,77 @@
+"""The Jinja environments: HTML (autoescape, StrictUndefined) and text (Markdown twins, llms.txt).
+
+A project's own templates/ folder overrides the packaged default theme file by
+file. Filters are the tested functions of generator.formats; nothing in a
+template does arithmetic. tests/test_render_env.py holds the escaping rules.
+"""
+
+from __future__ import annotations
+
+import json
+import posixpath
+from pathlib import Path
+
+import jinja2
+from markupsafe import Markup
+
+from generator import formats
+from generator.render import markdown as md
+
+DEFAULT_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+
+
+def template_dirs(project: Path) -> list[Path]:
+    """Return the template search path: the project's templates/, then the default theme."""
+    own = project / "templates"
+    dirs = [own] if own.is_dir() and own.resolve() != DEFAULT_TEMPLATES.resolve() else []
+    return dirs + [DEFAULT_TEMPLATES]
+
+
+def script_json(value) -> Markup:
+    """Return JSON safe inside <script>: no </script>, <!--, or U+2028 can break out."""
+    text = json.dumps(value, ensure_ascii=False, sort_keys=False, separators=(",", ":"))
+    text = (text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+            .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
+    return Markup(text)
+
+
+def relative(target: str, from_dir: str) -> str:
+    """Return a relative link from the page folder from_dir to the site path target.
+
+    Folder targets ("models/a/b/") get an explicit index.html so that the
+    site also works opened from disk, where servers don't add it.
+    """
+    if target.startswith(("http://", "https://", "mailto:", "#")):
+        return target
+    anchor = ""
+    if "#" in target:
+        target, anchor = target.split("#", 1)
+        anchor = "#" + anchor
+    if target == "" or target.endswith("/"):
+        target += "index.html"
+    rel = posixpath.relpath(target, from_dir or ".")
+    return rel + anchor
+
+
+def make_env(project: Path, text: bool = False) -> jinja2.Environment:
+    """Return the HTML environment, or with text=True the plain-text one (no autoescape)."""
+    loader = jinja2.FileSystemLoader([str(d) for d in template_dirs(project)])
+    env = jinja2.Environment(
+        loader=loader,
+        autoescape=False if text else jinja2.select_autoescape(["html", "xml", "svg"], default=True),
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        auto_reload=False,
+    )
+    env.filters.update(
+        price=formats.price, money=formats.money, tokens=formats.tokens, count=formats.count,
+        number=formats.number, percent=formats.percent, join_words=formats.join_words,
+        script_json=script_json,
+    )
+    if text:
+        env.filters.update(md_text=md.inline_text, md_cell=md.table_cell, md_link_text=md.link_text)
+    else:
+        env.filters.update(markdown=md.to_html)
+    return env

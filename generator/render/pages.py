@@ -1,0 +1,172 @@
+"""HTML pages for people: one function per page kind, each yielding Outputs.
+
+Templates get a typed frame (PageInfo) plus the entries they show; links are
+made relative by `link()`, so the site works under any sub-path and from disk.
+tests/test_pages.py parses the built pages and checks them against records.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from generator.render import markdown as md
+from generator.render.context import Breadcrumb, PageInfo, RenderContext
+from generator.render.env import relative
+from generator.site import CollectionEntry, ModelEntry, ProviderEntry
+from generator.write import Output
+
+NAV = (("Models", ""), ("Pricing", "pricing/"), ("Compare", "compare/"), ("Leaderboard", "leaderboard/"))
+
+
+def render(ctx: RenderContext, template: str, page: PageInfo, **extra) -> Output:
+    """Return one rendered HTML page."""
+    site = ctx.site
+    folder = page.folder
+    is_404 = page.kind == "404"
+
+    def link(target: str) -> str:
+        if is_404:  # served at any URL: links resolve against <base href>
+            return relative(target, "") if not target.startswith(("http", "#")) else target
+        return relative(target, folder)
+
+    def asset(name: str) -> str:
+        return link(ctx.assets.paths[name])
+
+    crumbs = page.breadcrumbs
+    if crumbs:
+        page.jsonld.append({
+            "@context": "https://schema.org", "@type": "BreadcrumbList",
+            "itemListElement": [
+                {"@type": "ListItem", "position": i + 1, "name": c.title,
+                 "item": site.absolute(c.path if c.path is not None else page.path)}
+                for i, c in enumerate(crumbs)],
+        })
+    nav = [(title, path, link(path), _active(page.path, path)) for title, path in NAV]
+    docs_nav = [(d.title, d.path, link(d.path), page.path == d.path) for d in site.docs]
+    html = ctx.html.get_template(template).render(
+        site=site, page=page, link=link, asset=asset, canonical=site.absolute(page.path if page.path != "404.html" else ""),
+        nav=nav, docs_nav=docs_nav, llms_link=link("llms.txt"), openapi_link=link("openapi.json"),
+        is_404=is_404, **extra)
+    return Output(page.file, html.encode("utf-8"))
+
+
+def _active(page_path: str, nav_path: str) -> bool:
+    if nav_path == "":
+        return page_path == ""
+    return page_path.startswith(nav_path)
+
+
+def model_pages(ctx: RenderContext) -> Iterator[Output]:
+    for m in ctx.site.models:
+        yield model_page(ctx, m)
+
+
+def model_page(ctx: RenderContext, m: ModelEntry) -> Output:
+    site = ctx.site
+    rec = m.record
+    page = PageInfo(
+        path=m.path,
+        title=f"{rec.name} ({m.id}) — pricing, context, API · {site.name}",
+        description=_clip(f"{rec.name} by {m.provider.name}: {rec.summary}"),
+        kind="model", md_twin=m.md_path, og_type="article",
+        breadcrumbs=(Breadcrumb("Models", ""), Breadcrumb(m.provider.name, m.provider.path),
+                     Breadcrumb(rec.name, None)),
+    )
+    page.jsonld.append({
+        "@context": "https://schema.org", "@type": "FAQPage",
+        "mainEntity": [{"@type": "Question", "name": f.q,
+                        "acceptedAnswer": {"@type": "Answer", "text": md.plain_text(f.a)}} for f in m.faq],
+    })
+    snippets = {k: s.html(m.id) for k, s in ctx.snippets.items()}
+    playground = site.record.links.get("playground")
+    return render(ctx, "model.html", page, m=m, rec=rec, snippets=snippets,
+                  playground=playground.replace("{model}", m.id) if playground else None)
+
+
+def catalog_page(ctx: RenderContext) -> Iterator[Output]:
+    site = ctx.site
+    page = PageInfo(path="", title=f"{site.name} model catalog — {len(site.models):,} models, prices and context",
+                    description=_clip(site.record.tagline or f"Every model on {site.name}: prices, context windows, "
+                                      "capabilities and API."), kind="catalog")
+    yield render(ctx, "catalog.html", page, models=site.models)
+
+
+def provider_pages(ctx: RenderContext) -> Iterator[Output]:
+    for p in ctx.site.providers:
+        yield provider_page(ctx, p)
+
+
+def provider_page(ctx: RenderContext, p: ProviderEntry) -> Output:
+    site = ctx.site
+    page = PageInfo(path=p.path, title=f"{p.name} models — pricing and API · {site.name}",
+                    description=_clip(md.plain_text(p.description) or f"{p.name} models on {site.name}."),
+                    kind="provider", md_twin=p.md_path,
+                    breadcrumbs=(Breadcrumb("Models", ""), Breadcrumb(p.name, None)))
+    return render(ctx, "provider.html", page, provider=p, models=p.models)
+
+
+def collection_pages(ctx: RenderContext) -> Iterator[Output]:
+    for c in ctx.site.collections:
+        yield collection_page(ctx, c)
+
+
+def collection_page(ctx: RenderContext, c: CollectionEntry) -> Output:
+    site = ctx.site
+    page = PageInfo(path=c.path, title=f"{c.title} · {site.name}",
+                    description=_clip(md.plain_text(c.description) or f"{c.title} on {site.name}."),
+                    kind="collection", breadcrumbs=(Breadcrumb("Models", ""), Breadcrumb(c.title, None)))
+    return render(ctx, "collection.html", page, collection=c, models=c.models)
+
+
+def pricing_page(ctx: RenderContext) -> Iterator[Output]:
+    site = ctx.site
+    page = PageInfo(path="pricing/", title=f"Model pricing per 1M tokens · {site.name}",
+                    description=f"Input and output prices of all {len(site.models):,} models on {site.name}, "
+                                "with a monthly cost calculator.",
+                    kind="pricing", breadcrumbs=(Breadcrumb("Models", ""), Breadcrumb("Pricing", None)))
+    yield render(ctx, "pricing.html", page, models=site.models)
+
+
+def compare_page(ctx: RenderContext) -> Iterator[Output]:
+    site = ctx.site
+    page = PageInfo(path="compare/", title=f"Compare models side by side · {site.name}",
+                    description=f"Compare up to four models on {site.name}: prices, context, capabilities.",
+                    kind="compare", breadcrumbs=(Breadcrumb("Models", ""), Breadcrumb("Compare", None)))
+    yield render(ctx, "compare.html", page, models=site.models)
+
+
+def leaderboard_page(ctx: RenderContext) -> Iterator[Output]:
+    site = ctx.site
+    page = PageInfo(path="leaderboard/", title=f"Model leaderboard by usage · {site.name}",
+                    description=f"Models on {site.name} ranked by tokens processed, with share of tracked volume.",
+                    kind="leaderboard", breadcrumbs=(Breadcrumb("Models", ""), Breadcrumb("Leaderboard", None)))
+    yield render(ctx, "leaderboard.html", page, models=site.leaderboard)
+
+
+def doc_pages(ctx: RenderContext) -> Iterator[Output]:
+    site = ctx.site
+    for d in site.docs:
+        content, toc = md.doc_html(d.body)
+        page = PageInfo(path=d.path, title=f"{d.title} · {site.name} docs",
+                        description=_clip(d.description or md.plain_text(d.body)),
+                        kind="doc", md_twin=f"docs/{d.id}.md",
+                        breadcrumbs=(Breadcrumb("Docs", site.docs[0].path), Breadcrumb(d.title, None)))
+        yield render(ctx, "doc.html", page, doc=d, content=content, toc=toc)
+
+
+def not_found_page(ctx: RenderContext) -> Iterator[Output]:
+    page = PageInfo(path="404.html", title=f"Page not found · {ctx.site.name}",
+                    description="This page does not exist.", kind="404", noindex=True)
+    yield render(ctx, "404.html", page)
+
+
+def _clip(text: str, limit: int = 158) -> str:
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1].rsplit(" ", 1)[0]
+    return cut.rstrip(",;:.") + "…"
+
+
+PAGE_PRODUCERS = (catalog_page, model_pages, provider_pages, collection_pages, pricing_page, compare_page,
+                  leaderboard_page, doc_pages, not_found_page)
