@@ -10,13 +10,9 @@ from pathlib import Path
 from generator.build import build
 
 REPO = Path(__file__).resolve().parent.parent
-EXAMPLE = REPO.parent / "shared" / "example" / "catalog"  # the contract's example, beside the repo
+# A verbatim copy of the contract's example catalog (shared/example/catalog).
+EXAMPLE = REPO / "tests" / "fixtures" / "example-catalog"
 _TMP = Path(tempfile.mkdtemp(prefix="modelcat-builds-"))
-
-
-def example_catalog() -> Path:
-    """Return the contract's example catalog: ../shared/example/catalog, or the packaged copy of its model."""
-    return EXAMPLE
 
 
 @functools.lru_cache(maxsize=None)
