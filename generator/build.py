@@ -47,6 +47,18 @@ def render_all(ctx: RenderContext) -> Iterator[Output]:
         yield from produce(ctx)
 
 
+class Builder:
+    """Builds one project, keeping what later builds can reuse (serve rebuilds with one)."""
+
+    def __init__(self, project: Path, base_url: str | None = None, strict: bool = False):
+        self.project = project
+        self.base_url = base_url
+        self.strict = strict
+
+    def build(self, out: Path | None = None, progress: "Progress | None" = None) -> BuildReport:
+        return build(self.project, out, self.base_url, self.strict, progress)
+
+
 def build(project: Path, out: Path | None = None, base_url: str | None = None, strict: bool = False,
           progress: "Progress | None" = None) -> BuildReport:
     """Build the site of project into out (default project/site); raise CatalogError on bad input."""

@@ -1,0 +1,165 @@
+"""The build as a whole: deterministic, atomic, locked, and strict about links."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from generator.build import build
+from generator.cli import main
+from generator.write import SiteWriter
+
+REPO = Path(__file__).resolve().parent.parent
+EXAMPLE = REPO / "tests" / "fixtures" / "example-catalog"
+
+
+def snapshot(folder: Path) -> dict[str, str]:
+    """Return {relative path: sha256} of every file under folder."""
+    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    shutil.copytree(EXAMPLE, tmp_path / "catalog")
+    return tmp_path
+
+
+def test_two_builds_are_byte_identical(project: Path, tmp_path: Path):
+    build(project, tmp_path / "a")
+    build(project, tmp_path / "b")
+    a, b = snapshot(tmp_path / "a"), snapshot(tmp_path / "b")
+    assert a == b
+    assert "index.html" in a and "models/meta/llama-3.2-1b-instruct/index.html" in a
+
+
+def test_build_does_not_depend_on_the_clock(project: Path, tmp_path: Path, monkeypatch):
+    build(project, tmp_path / "a")
+    monkeypatch.setenv("TZ", "Pacific/Kiritimati")
+    time.tzset()
+    try:
+        build(project, tmp_path / "b")
+    finally:
+        monkeypatch.delenv("TZ")
+        time.tzset()
+    assert snapshot(tmp_path / "a") == snapshot(tmp_path / "b")
+
+
+def test_bad_catalog_leaves_previous_site_untouched(project: Path):
+    out = project / "site"
+    build(project, out)
+    before = snapshot(out)
+    record = project / "catalog/models/meta/llama-3.2-1b-instruct.yaml"
+    record.write_text(record.read_text().replace("input: 0.015", "input: -1"))
+    result = CliRunner().invoke(main, ["build", "--project", str(project)])
+    assert result.exit_code == 1, result.output
+    assert "pricing.input: must be >= 0, got -1" in result.output
+    assert "Traceback" not in result.output
+    assert snapshot(out) == before
+    assert not list(project.glob("site.tmp-*"))
+
+
+def test_render_error_leaves_previous_site_untouched(project: Path, monkeypatch):
+    out = project / "site"
+    build(project, out)
+    before = snapshot(out)
+    (project / "templates").mkdir()
+    (project / "templates" / "leaderboard.html").write_text("{{ no_such_variable }}")
+    with pytest.raises(Exception):
+        build(project, out)
+    assert snapshot(out) == before
+    assert not list(project.glob("site.tmp-*"))
+
+
+def test_second_concurrent_build_is_refused(project: Path):
+    out = project / "site"
+    with SiteWriter(out):
+        result = CliRunner().invoke(main, ["build", "--project", str(project)])
+    assert result.exit_code == 1
+    assert "another modelcat build is writing" in result.output
+
+
+def test_stale_temp_folders_are_removed(project: Path):
+    stale = project / "site.tmp-999999"
+    (stale / "models").mkdir(parents=True)
+    (stale / "models" / "half.html").write_text("<p>half")
+    build(project, project / "site")
+    assert not stale.exists()
+
+
+def test_strict_fails_on_broken_internal_link(project: Path):
+    out = project / "site"
+    # remove the example's warnings, so that only the link can fail the strict build
+    record = project / "catalog/models/meta/llama-3.2-1b-instruct.yaml"
+    record.write_text(record.read_text().replace(", Tool use]", "]"))
+    (project / "catalog/collections.yaml").write_text(
+        "- {id: text, title: Text models, where: {output_modality: text}}\n")
+    ok = CliRunner().invoke(main, ["build", "--project", str(project), "--strict"])
+    assert ok.exit_code == 0, ok.output
+    before = snapshot(out)
+    (project / "templates").mkdir()
+    (project / "templates" / "leaderboard.html").write_text(
+        '{% extends "base.html" %}{% block content %}<a href="{{ link(\'missing/page/\') }}">x</a>{% endblock %}')
+    result = CliRunner().invoke(main, ["build", "--project", str(project), "--strict"])
+    assert result.exit_code == 1
+    assert "broken internal link" in result.output
+    assert "leaderboard/index.html: ../missing/page/index.html" in result.output
+    assert snapshot(out) == before
+
+
+def _generated_project(tmp_path: Path, n: int) -> Path:
+    from benchmarks.generate import generate_catalog
+
+    project = tmp_path / "big"
+    project.mkdir()
+    generate_catalog(project / "catalog", n, seed=7)
+    return project
+
+
+def test_sigkill_at_any_moment_leaves_old_or_new_site(tmp_path: Path):
+    project = _generated_project(tmp_path, 400)
+    out = project / "site"
+    build(project, out)
+    old = snapshot(out)
+    # change every model page, so that a mix of old and new would show
+    site_yaml = project / "catalog" / "site.yaml"
+    site_yaml.write_text(site_yaml.read_text().replace("name: ", "name: Renamed ", 1))
+    code = "import sys; from pathlib import Path; from generator.build import build; build(Path(sys.argv[1]), Path(sys.argv[2]))"
+    new = None
+    outcomes = set()
+    for delay in (0.0, 0.15, 0.3, 0.5, 0.8, 1.2, 2.0, 3.5):
+        proc = subprocess.Popen([sys.executable, "-c", code, str(project), str(out)], cwd=REPO)
+        time.sleep(delay)
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+        now = snapshot(out)
+        if now != old:
+            if new is None:
+                new = now
+                assert "index.html" in now and len(now) == len(old)
+            assert now == new, f"mixed site after kill at {delay}s"
+            outcomes.add("new")
+            # put the old site back for the next round
+            site_yaml.write_text(site_yaml.read_text().replace("name: Renamed ", "name: ", 1))
+            build(project, out)
+            assert snapshot(out) == old
+            site_yaml.write_text(site_yaml.read_text().replace("name: ", "name: Renamed ", 1))
+        else:
+            outcomes.add("old")
+    assert "old" in outcomes
+    # the next build cleans what the killed ones left and completes
+    build(project, out)
+    assert not list(project.glob("site.tmp-*"))
+    final = snapshot(out)
+    assert final != old
+    if new is not None:
+        assert final == new
