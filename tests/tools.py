@@ -1,0 +1,36 @@
+"""Locate the system tools some tests need; skip with a reason when missing, fail in CI."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+IN_CI = os.environ.get("CI", "").lower() == "true"
+
+
+def missing(reason: str):
+    """Skip the test on a user's machine; fail it in CI, where .ci/run installs every tool."""
+    if IN_CI:
+        pytest.fail(f"{reason} (CI must install it: see .ci/run)")
+    pytest.skip(reason)
+
+
+def chromium() -> str:
+    path = os.environ.get("CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
+    if not path:
+        missing("Chromium is not installed (apt-get install -y chromium)")
+    return path
+
+
+def vnu_jar() -> Path:
+    candidates = [os.environ.get("VNU_JAR", ""), REPO / ".tools/node_modules/vnu-jar/build/dist/vnu.jar"]
+    for c in candidates:
+        if c and Path(c).is_file():
+            if not shutil.which("java"):
+                missing("Java is not installed (apt-get install -y default-jre-headless)")
+            return Path(c)
+    missing("the Nu HTML Checker is not installed (npm install --prefix .tools vnu-jar)")
