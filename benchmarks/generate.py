@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as _dt
+import gc
 import json
 import math
 import os
@@ -31,6 +32,7 @@ import re
 import shutil
 import sys
 import time
+from itertools import accumulate
 from pathlib import Path
 
 __all__ = ["generate_catalog", "default_provider_count", "main"]
@@ -49,9 +51,17 @@ _NUMBERISH = re.compile(r"[-+.]?[0-9][0-9a-zA-Z._:+-]*|[-+]?\.?(inf|nan)", re.IG
 _PLAIN_BAD_START = frozenset("-?:,[]{}#&*!|>'\"%@` ")
 
 
+# Fast path: starts with a letter, no ':' or '#', ends in a word character or punctuation.
+_SAFE_BLOCK = re.compile(r"[A-Za-z(][A-Za-z0-9 ()'.,/&+_!?;$%*=-]*[A-Za-z0-9().!?']")
+_SAFE_FLOW = re.compile(r"[A-Za-z(][A-Za-z0-9 ()'./&+_!;$%*=-]*[A-Za-z0-9().!']")
+
+
 def q(s: str, flow: bool = False) -> str:
     """A YAML scalar for the string s: plain where YAML reads it back as the same string,
     double-quoted otherwise ("no", "3.10", "2024-05", "a: b", ...)."""
+    if (_SAFE_FLOW if flow else _SAFE_BLOCK).fullmatch(s) and (
+            len(s) > 5 or s.lower() not in _BOOLISH):
+        return s
     if (
         not s
         or s[0] in _PLAIN_BAD_START
@@ -62,14 +72,23 @@ def q(s: str, flow: bool = False) -> str:
         or "\t" in s
         or s.lower() in _BOOLISH
         or _NUMBERISH.fullmatch(s)
-        or (flow and any(c in s for c in ",[]{}"))
+        or (flow and any(c in s for c in ",[]{}?"))
     ):
         return json.dumps(s, ensure_ascii=False)
     return s
 
 
+_FLOW_CACHE: dict[tuple[str, ...], str] = {}
+
+
 def flow_list(items: list[str]) -> str:
-    return "[" + ", ".join(q(i, flow=True) for i in items) + "]"
+    key = tuple(items)
+    out = _FLOW_CACHE.get(key)
+    if out is None:
+        out = "[" + ", ".join(q(i, flow=True) for i in items) + "]"
+        if len(_FLOW_CACHE) < 100_000:
+            _FLOW_CACHE[key] = out
+    return out
 
 
 def num(v: float) -> str:
@@ -80,11 +99,24 @@ def num(v: float) -> str:
     return s
 
 
+_FOLD_RES: dict[int, re.Pattern] = {}
+
+
 def fold(text: str, indent: str, width: int = 88) -> list[str]:
     """Greedy word wrap for a `>-` folded block (no line starts with a space)."""
+    limit = width - len(indent)
+    rx = _FOLD_RES.get(limit)
+    if rx is None:
+        rx = _FOLD_RES[limit] = re.compile(rf"\S.{{0,{limit - 1}}}(?= |$)")
+    lines = rx.findall(text)
+    if " ".join(lines) == text:
+        return [indent + ln for ln in lines]
+    return _fold_slow(text, indent, limit)
+
+
+def _fold_slow(text: str, indent: str, limit: int) -> list[str]:
     lines: list[str] = []
     cur = ""
-    limit = width - len(indent)
     for word in text.split(" "):
         if not cur:
             cur = word
@@ -192,19 +224,19 @@ VARIANTS = [
     ("Image", "image", 2, ("image_gen",)),
     ("Voice", "voice", 1, ("tts",)),
 ]
-VARIANT_WEIGHTS = [12, 10, 3, 3, 3, 3, 3, 3, 3, 8, 5, 3, 5, 2, 4, 5, 4, 3, 2, 3, 1.2, 2.5, 1.3]
+VARIANT_CUM = list(accumulate([12, 10, 3, 3, 3, 3, 3, 3, 3, 8, 5, 3, 5, 2, 4, 5, 4, 3, 2, 3, 1.2, 2.5, 1.3]))
 
 # style C ("Llama-3.2-1b-Instruct"): sizes with their tier, and variants
 SIZES = [("1b", 0), ("3b", 0), ("7b", 0), ("8b", 0), ("13b", 1), ("14b", 1), ("32b", 1),
          ("34b", 1), ("70b", 2), ("72b", 2), ("8x7b", 2), ("8x22b", 2), ("405b", 3)]
-SIZE_WEIGHTS = [4, 5, 6, 8, 3, 4, 5, 2, 6, 3, 2, 1, 1]
+SIZE_CUM = list(accumulate([4, 5, 6, 8, 3, 4, 5, 2, 6, 3, 2, 1, 1]))
 C_VARIANTS = [("Instruct", "instruct", ()), ("Chat", "chat", ()), ("Base", "base", ()),
               ("Coder", "coder", ("coding",)), ("Vision", "vision", ("vision",)),
               ("Reasoning", "reasoning", ("reasoning",))]
-C_VARIANT_WEIGHTS = [10, 3, 1.5, 2, 1.5, 1.5]
+C_VARIANT_CUM = list(accumulate([10, 3, 1.5, 2, 1.5, 1.5]))
 
 CONTEXTS = [8192, 32768, 128000, 200000, 1000000, 2000000]
-CONTEXT_WEIGHTS = [8, 20, 40, 15, 12, 5]
+CONTEXT_CUM = list(accumulate([8, 20, 40, 15, 12, 5]))
 MAX_OUTPUTS = [2048, 4096, 8192, 16384, 32000, 32768, 64000, 65536, 100000, 128000]
 
 OPEN_LICENSES = ["Apache-2.0", "MIT", "Apache-2.0", "CC-BY-NC-4.0", "Llama 3.1 Community License",
@@ -236,7 +268,7 @@ STRENGTH_GENERIC = [
     "Translation quality", "Concise answers", "Steerability",
 ]
 STRENGTH_BY = {
-    "tool_calling": ["Tool use", "Function calling", "Agentic planning"],
+    "tool_calling": ["Tool use", "Function calling", "Multi-step agents"],
     "vision": ["Image understanding", "Chart and diagram reading", "OCR"],
     "reasoning": ["Step-by-step reasoning", "Math and logic", "Complex problem solving"],
     "structured_output": ["Structured output", "Schema adherence"],
@@ -366,7 +398,7 @@ def _join_words(items: list[str]) -> str:
 def _tokens_short(n: int) -> str:
     if n >= 1_000_000:
         return f"{n // 1_000_000}M"
-    if n % 1024 == 0:
+    if n & (n - 1) == 0:  # 8192, 32768: powers of two are quoted in binary K
         return f"{n // 1024}K"
     return f"{round(n / 1000)}K"
 
@@ -416,6 +448,7 @@ def _make_providers(rng: random.Random, p: int) -> list[dict]:
             "id": pid, "name": name, "url": url, "word": w, "open_p": open_p,
             "style": style, "byok": rng.random() < 0.6, "has_url": rng.random() < 0.85,
             "specialty": rng.choice(PROVIDER_SPECIALTIES), "founded": rng.randint(2015, 2024),
+            "snapshot_format": rng.choice(["%Y%m%d", "%m%d", "%Y-%m-%d"]),
         })
     return out
 
@@ -492,10 +525,10 @@ def _make_families(rng: random.Random, pr: dict, count: int) -> list[dict]:
 # Models
 
 
-def _make_model(rng: random.Random, pr: dict, fams: list[dict], fam_weights: list[float],
+def _make_model(rng: random.Random, pr: dict, fams: list[dict], fam_cum: list[float],
                 taken: set[str]) -> dict:
     m: dict = {}
-    fam = rng.choices(fams, weights=fam_weights)[0]
+    fam = rng.choices(fams, cum_weights=fam_cum)[0]
     vi = rng.randrange(len(fam["versions"]))
     ver = fam["versions"][vi]
     base = fam["base"]
@@ -505,12 +538,12 @@ def _make_model(rng: random.Random, pr: dict, fams: list[dict], fam_weights: lis
 
     style = pr["style"]
     if style == "C":
-        size, tier = rng.choices(SIZES, weights=SIZE_WEIGHTS)[0]
-        vd, vs, traits = rng.choices(C_VARIANTS, weights=C_VARIANT_WEIGHTS)[0]
+        size, tier = rng.choices(SIZES, cum_weights=SIZE_CUM)[0]
+        vd, vs, traits = rng.choices(C_VARIANTS, cum_weights=C_VARIANT_CUM)[0]
         name = f"{base}-{ver}-{size}-{vd}"
         slug = f"{base.lower()}-{ver}-{size}-{vs}"
     else:
-        vd, vs, tier, traits = rng.choices(VARIANTS, weights=VARIANT_WEIGHTS)[0]
+        vd, vs, tier, traits = rng.choices(VARIANTS, cum_weights=VARIANT_CUM)[0]
         if style == "A":
             name = " ".join(x for x in (base, ver, vd) if x)
             slug = "-".join(x for x in (base.lower(), ver, vs) if x)
@@ -530,8 +563,15 @@ def _make_model(rng: random.Random, pr: dict, fams: list[dict], fam_weights: lis
     if status == "preview" and rng.random() < 0.7:
         name += " Preview"
         slug += "-preview"
-    if slug in taken:  # a dated snapshot, as providers do
-        slug += "-" + released.strftime(rng.choice(["%Y%m%d", "%m%d", "%Y-%m-%d"]))
+    if slug in taken:  # a dated snapshot, as providers do ("nova-pro-2-0613")
+        fmt = pr["snapshot_format"]
+        for attempt in range(8):
+            if attempt:  # a later snapshot of the same model
+                released = min(LATEST_RELEASE, _add_days(released, rng.randint(15, 150)))
+            cand = f"{slug}-{released.strftime(fmt)}"
+            if cand not in taken:
+                break
+        slug = cand
         name += f" ({released.isoformat()})"
         k = 2
         base_slug, base_name = slug, name
@@ -579,7 +619,7 @@ def _make_model(rng: random.Random, pr: dict, fams: list[dict], fam_weights: lis
 
     # limits
     if kind == "text":
-        ctx = rng.choices(CONTEXTS, weights=CONTEXT_WEIGHTS)[0]
+        ctx = rng.choices(CONTEXTS, cum_weights=CONTEXT_CUM)[0]
     elif kind == "realtime":
         ctx = rng.choice([32768, 128000])
     else:
@@ -624,7 +664,7 @@ def _make_model(rng: random.Random, pr: dict, fams: list[dict], fam_weights: lis
         pout = _nice(min(75.0, max(pin, pin * ratio)))
     m["pin"], m["pout"] = pin, pout
     m["cached"] = m["cache_write"] = None
-    if not free and kind in ("text", "realtime") and rng.random() < 0.30:
+    if not free and kind in ("text", "realtime") and rng.random() < 0.34:
         m["cached"] = max(0.001, _nice(pin * rng.choice([0.1, 0.1, 0.25, 0.5]), 2))
         if rng.random() < 0.5:
             m["cache_write"] = _nice(pin * rng.choice([1.25, 1.25, 2.0]), 3)
@@ -998,7 +1038,8 @@ reply = client.chat.completions.create(
 print(reply.choices[0].message.content)
 ```
 
-Change `model` to any id from the [catalog](../../) to switch models; nothing else changes.
+Change `model` to any id from the [pricing table](../../pricing/) to switch models;
+nothing else changes.
 """,
     "billing.md": """\
 ---
@@ -1061,6 +1102,16 @@ def generate_catalog(dest: Path, n: int, seed: int = 0, providers: int | None = 
     if n > 0 and p == 0:
         p = 1
 
+    gc_was_enabled = gc.isenabled()
+    gc.disable()  # ~10^7 long-lived objects: the cyclic GC would rescan them again and again
+    try:
+        _generate(dest, n, seed, p, rng)
+    finally:
+        if gc_was_enabled:
+            gc.enable()
+
+
+def _generate(dest: Path, n: int, seed: int, p: int, rng: random.Random) -> None:
     provs = _make_providers(rng, p)
     counts = _zipf_counts(n, p, s=1.0)
     order = list(range(p))
@@ -1074,9 +1125,9 @@ def generate_catalog(dest: Path, n: int, seed: int = 0, providers: int | None = 
         pr["count"] = count
         prng = random.Random(f"{seed}:{pr['id']}")
         fams = _make_families(prng, pr, count)
-        fam_weights = [1.0 / (i + 1) ** 0.8 for i in range(len(fams))]
+        fam_cum = list(accumulate(1.0 / (i + 1) ** 0.8 for i in range(len(fams))))
         taken: set[str] = set()
-        lst = [_make_model(prng, pr, fams, fam_weights, taken) for _ in range(count)]
+        lst = [_make_model(prng, pr, fams, fam_cum, taken) for _ in range(count)]
         lst.sort(key=lambda m: m["slug"])
         for m in lst:
             _text_for(m, pr, prng)
@@ -1137,19 +1188,32 @@ def generate_catalog(dest: Path, n: int, seed: int = 0, providers: int | None = 
     for name, text in DOCS.items():
         _write(dest / "docs" / name, text.replace("{model}", example_model))
 
+    # Creating 100,000 small files is mostly file-system time; plain os.open/os.write is the
+    # cheapest way (writer threads were tried: they only added system time).
     for pr in sorted(provs, key=lambda x: x["id"]):
         prng = random.Random(f"{seed}:{pr['id']}:text")
         _write(dest / "providers" / f"{pr['id']}.yaml", _provider_yaml(pr, prng, pr["count"]))
         mdir = dest / "models" / pr["id"]
         mdir.mkdir()
+        prefix = os.path.join(mdir, "")
         for m in by_provider[pr["id"]]:
-            mrng = random.Random(f"{seed}:{m['id']}")
-            _write(mdir / f"{m['slug']}.yaml", _model_yaml(m, mrng))
+            _write_bytes(f"{prefix}{m['slug']}.yaml", _model_yaml(m, prng).encode("utf-8"))
 
 
 def _write(path: Path, text: str) -> None:
     with open(path, "w", encoding="utf-8", newline="\n") as f:
         f.write(text)
+
+
+def _write_bytes(path: str, data: bytes) -> None:
+    fd = os.open(path, _WRITE_FLAGS, 0o644)
+    try:
+        os.write(fd, data)
+    finally:
+        os.close(fd)
+
+
+_WRITE_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_BINARY", 0)
 
 
 def _tree_size(root: Path) -> tuple[int, int]:
@@ -1179,7 +1243,8 @@ def main(argv: list[str] | None = None) -> int:
     dt = time.perf_counter() - t0
     provs = len(list((cat / "providers").glob("*.yaml")))
     files, size = _tree_size(cat)
-    print(f"wrote {cat}: {args.n:,} models, {provs:,} providers, 2 docs pages, "
+    print(f"wrote {cat}: {args.n:,} model{'' if args.n == 1 else 's'}, "
+          f"{provs:,} provider{'' if provs == 1 else 's'}, 2 docs pages, "
           f"{files:,} files, {size / 1e6:.1f} MB in {dt:.2f}s (seed {args.seed})")
     return 0
 

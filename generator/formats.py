@@ -37,14 +37,16 @@ def tokens(n: int | None) -> str:
     """Return a token count the way model cards write it: 128000 -> "128K", 131072 -> "128K", 1048576 -> "1M"."""
     if n is None:
         return "—"
+    # Round decimal figures first: 128000 is "128K" although it is also 125 * 1024.
     if n >= 1_000_000:
-        if n % (1 << 20) == 0:
+        if n % 1_000_000 and n % (1 << 20) == 0:
             return f"{n >> 20}M"
         return _trim(n / 1_000_000) + "M"
     if n >= 1000:
-        if n % 1024 == 0:
+        if n % 1000 and n % 1024 == 0:
             return f"{n // 1024}K"
-        return _trim(n / 1000, 0 if n >= 10_000 else 1) + "K"
+        k = _trim(n / 1000, 0 if n >= 10_000 else 1)
+        return "1M" if k == "1000" else k + "K"  # 999,999 rounds up to the next unit
     return str(n)
 
 
@@ -52,14 +54,19 @@ def count(n: int | None) -> str:
     """Return a usage figure with one decimal and a unit: 215900000 -> "215.9M", 273400 -> "273.4K"."""
     if n is None:
         return "—"
-    for unit, size in (("T", 10**12), ("B", 10**9), ("M", 10**6), ("K", 10**3)):
-        if n >= size:
-            return _trim(n / size, 1) + unit
-    return str(n)
+    if n < 1000:
+        return str(n)
+    for unit, size in (("K", 10**3), ("M", 10**6), ("B", 10**9), ("T", 10**12)):
+        text = _trim(n / size, 1)
+        if float(text) < 1000:  # 999,950 is "1M", never "1000K"
+            break
+    return text + unit
 
 
 def number(n: int | float) -> str:
-    """Return n with thousands separators: 128000 -> "128,000"."""
+    """Return n with thousands separators: 128000 -> "128,000", 5.0 -> "5"."""
+    if isinstance(n, float) and n.is_integer():
+        n = int(n)  # strict float fields hold a typed `5` as 5.0
     return f"{n:,}"
 
 

@@ -27,6 +27,7 @@ def json_schema(kind: str = "model") -> str:
     doc = cls.model_json_schema(mode="validation")
     if kind == "collections":
         doc = {"type": "array", "items": doc, "$defs": doc.pop("$defs", {})}
+    doc.pop("title", None)  # pydantic's class name; ours says what the file is
     doc = {"$schema": "https://json-schema.org/draft/2020-12/schema",
            "title": f"modelcat {kind} record", **doc}
     return json.dumps(doc, indent=2, sort_keys=False, ensure_ascii=False)
@@ -81,7 +82,7 @@ PROVIDER_TEMPLATE = """\
 id: {id}
 name: {name}
 # url: https://...
-description: TODO: one or two sentences on {name}.
+description: ""                     # TODO: one or two sentences on {name} (Markdown)
 byok: false                         # true: customers may bring their own key
 """
 

@@ -29,6 +29,14 @@ CAPABILITY_LABELS: dict[str, str] = {
 MORE_FROM_PROVIDER = 6
 
 
+class _Linked:
+    """Entries point at each other (model -> provider -> models -> ...): the dataclass repr
+    would expand that graph combinatorially and hang any failing assert that shows one."""
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} {self.id}>"  # type: ignore[attr-defined]
+
+
 @dataclass(frozen=True, eq=False)
 class FaqItem:
     q: str
@@ -36,8 +44,8 @@ class FaqItem:
     generated: bool
 
 
-@dataclass(frozen=True, eq=False)
-class ProviderEntry:
+@dataclass(frozen=True, eq=False, repr=False)
+class ProviderEntry(_Linked):
     id: str
     name: str
     url: str | None
@@ -55,8 +63,8 @@ class ProviderEntry:
         return f"providers/{self.id}/llms.txt"
 
 
-@dataclass(frozen=True, eq=False)
-class CollectionEntry:
+@dataclass(frozen=True, eq=False, repr=False)
+class CollectionEntry(_Linked):
     id: str
     title: str
     description: str
@@ -66,8 +74,8 @@ class CollectionEntry:
     path: str = ""  # collections/<id>/ or providers/<id>/
 
 
-@dataclass(frozen=True, eq=False)
-class ModelEntry:
+@dataclass(frozen=True, eq=False, repr=False)
+class ModelEntry(_Linked):
     record: schema.ModelRecord
     id: str
     provider_id: str

@@ -14,7 +14,8 @@ from click.testing import CliRunner, Result
 
 from generator.cli import main
 
-EXAMPLE = Path("/work/shared/example/catalog")
+# A verbatim copy of the contract's example catalog (shared/example/catalog).
+EXAMPLE = Path(__file__).resolve().parent / "fixtures" / "example-catalog"
 
 SITE_YAML = """\
 # The gateway this catalog documents.
@@ -135,6 +136,29 @@ def run_cli(*args: str) -> Result:
     return CliRunner().invoke(main, [str(a) for a in args])
 
 
+def with_change(rel: str, old: str, new: str) -> dict[str, str]:
+    """Return valid_files() with one change: the text old of catalog/<rel> replaced by new."""
+    files = valid_files()
+    text = files.get(rel, "")
+    assert text.count(old) == 1, f"{old!r} must occur once in {rel}"
+    files[rel] = text.replace(old, new)
+    return files
+
+
+def problem_lines(project: Path) -> list[str]:
+    """Return every problem of project's catalog (errors and warnings), formatted and sorted."""
+    from generator.catalog import check_catalog
+
+    _, problems = check_catalog(project)
+    return [p.format() for p in problems]
+
+
 @pytest.fixture(autouse=True)
 def _fixed_today(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("SOURCE_DATE_EPOCH", TODAY_EPOCH)
+
+
+# --- golden files (appended for tests/test_model_page.py) --------------------------------------
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--update-golden", action="store_true", default=False,
+                     help="rewrite tests/golden/ from the current build instead of comparing")

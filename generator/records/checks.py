@@ -55,7 +55,7 @@ def check_records(records: Records, today: datetime.date) -> list[Problem]:
             at("model", mid, ("id",), f'clashes with "{lowered[low]}": ids that differ only in case')
         lowered[low] = mid
         provider = mid.split("/")[0]
-        if provider not in records.providers:
+        if provider not in records.providers and f"provider:{provider}" not in records.invalid:
             at("model", mid, ("id",), f'provider "{provider}" has no catalog/providers/{provider}.yaml')
         if model.limits.max_output > model.limits.context:
             at("model", mid, ("limits", "max_output"),
@@ -68,7 +68,7 @@ def check_records(records: Records, today: datetime.date) -> list[Problem]:
                 at("model", mid, ("deprecation",),
                    f"only allowed with status: deprecated (status is {model.status})", key=True)
             rep = model.deprecation.replacement
-            if rep is not None and rep not in models:
+            if rep is not None and rep not in models and f"model:{rep}" not in records.invalid:
                 at("model", mid, ("deprecation", "replacement"), f'no model "{rep}" in the catalog')
             elif rep == mid:
                 at("model", mid, ("deprecation", "replacement"), "a model cannot replace itself")
@@ -84,6 +84,7 @@ def check_records(records: Records, today: datetime.date) -> list[Problem]:
                    f"usage figures are from {model.usage.as_of.isoformat()}, over a year old",
                    warning=True)
 
+    some_models_invalid = any(k.startswith("model:") for k in records.invalid)
     seen_collections: dict[str, int] = {}
     for i, coll in enumerate(records.collections):
         if coll.id in seen_collections:
@@ -92,8 +93,9 @@ def check_records(records: Records, today: datetime.date) -> list[Problem]:
         seen_collections[coll.id] = i
         where = coll.where
         if where.provider is not None and where.provider not in records.providers:
-            at("collection", coll.id, ("where", "provider"), f'no provider "{where.provider}" in the catalog')
-        elif not any(matches(where, m) for m in models.values()):
+            if f"provider:{where.provider}" not in records.invalid:
+                at("collection", coll.id, ("where", "provider"), f'no provider "{where.provider}" in the catalog')
+        elif not some_models_invalid and not any(matches(where, m) for m in models.values()):
             at("collection", coll.id, ("where",), "this collection holds no model", warning=True, key=True)
 
     if records.site is not None:

@@ -42,6 +42,9 @@ class Records:
     docs: list[DocRecord] = field(default_factory=list)
     sources: dict[str, SourceMap] = field(default_factory=dict)  # display path -> positions
     paths: dict[str, str] = field(default_factory=dict)  # "model:<id>" etc. -> display path
+    # "model:<id>" etc. of files that exist but were refused: checks across
+    # records skip what they imply ("no such provider"), it is reported already
+    invalid: set[str] = field(default_factory=set)
     problems: list[Problem] = field(default_factory=list)
 
 
@@ -226,6 +229,7 @@ def load_records(project: Path) -> Records:
         records.sources[f.display] = sm
         if problems:
             records.problems.extend(problems)
+            records.invalid.add(f"{f.kind}:{f.id}")
             continue
         _add(records, f, data, sm, body)
     return records
@@ -237,12 +241,16 @@ def _add(records: Records, f: CatalogFile, data: Any, sm: SourceMap, body: str |
         records.site = rec
     elif f.kind == "provider":
         rec, problems = validate(schema.ProviderRecord, data, sm)
-        if rec is not None:
+        if rec is None:
+            records.invalid.add(f"provider:{f.id}")
+        else:
             records.providers[f.id] = rec
             records.paths[f"provider:{f.id}"] = f.display
     elif f.kind == "model":
         rec, problems = validate(schema.ModelRecord, data, sm)
-        if rec is not None:
+        if rec is None:
+            records.invalid.add(f"model:{f.id}")
+        else:
             records.models[f.id] = rec
             records.paths[f"model:{f.id}"] = f.display
     elif f.kind == "collections":
@@ -253,13 +261,13 @@ def _add(records: Records, f: CatalogFile, data: Any, sm: SourceMap, body: str |
         else:
             for i, item in enumerate(data):
                 sub = _SubMap(sm, (i,))
-                rec, item_problems = validate(schema.CollectionRecord, item, sub)
+                rec, item_problems = validate(schema.CollectionRecord, item, sub, f"collection {i + 1}")
                 problems.extend(item_problems)
                 if rec is not None:
                     records.collections.append(rec)
                     records.paths[f"collection:{rec.id}"] = f"{f.display}#{i}"
     else:  # doc
-        rec, problems = validate(schema.DocMeta, data, sm)
+        rec, problems = validate(schema.DocMeta, data, sm, "the front matter")
         if rec is not None:
             records.docs.append(DocRecord(f.id, rec, body or "", f.display))
             records.paths[f"doc:{f.id}"] = f.display

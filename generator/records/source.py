@@ -47,7 +47,7 @@ class SourceMap:
 
     def value_at(self, loc: Path_) -> tuple[int, int]:
         """Return the position of the value at loc, or of its nearest located parent."""
-        for end in range(len(loc), 0, -1):
+        for end in range(len(loc), -1, -1):  # () is located in a view of one list item
             pos = self.values.get(loc[:end])
             if pos:
                 return pos
@@ -55,19 +55,31 @@ class SourceMap:
 
     def key_at(self, loc: Path_) -> tuple[int, int]:
         """Return the position of the key at loc (falling back to its value, then parents)."""
-        for end in range(len(loc), 0, -1):
+        for end in range(len(loc), -1, -1):
             pos = self.keys.get(loc[:end]) or self.values.get(loc[:end])
             if pos:
                 return pos
         return (1, 1)
 
 
+def field_path(loc: tuple) -> str:
+    """Return a dotted field path with list indexes in brackets: errors[2].status."""
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += ("." if out else "") + str(part)
+    return out
+
+
 class _Stop(Exception):
     """Raised inside the builder to abandon a document with one problem."""
 
-    def __init__(self, mark, message: str):
+    def __init__(self, mark, message: str, where: str = ""):
         self.mark = mark
         self.message = message
+        self.where = where
 
 
 _resolver = yaml.resolver.Resolver()
@@ -80,6 +92,8 @@ _SCALAR_TAGS = {
     "tag:yaml.org,2002:timestamp": _constructor.construct_yaml_timestamp,
 }
 _STR = "tag:yaml.org,2002:str"
+_TAG_WORDS = {"null": "null", "bool": "true or false", "int": "a whole number", "float": "a number",
+              "timestamp": "a date"}
 _MERGE = "tag:yaml.org,2002:merge"
 
 
@@ -118,8 +132,11 @@ def _construct(event: ev.ScalarEvent, tag: str, plain: bool) -> tuple[Any, bool]
     node = yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark)
     try:
         value = construct(node)
-    except (ValueError, OverflowError, yaml.YAMLError):
-        raise _Stop(event.start_mark, f"cannot read {event.value!r} as {tag.rsplit(':', 1)[-1]}")
+    except Exception:  # noqa: BLE001
+        # an explicit tag (`!!int ''`, `!!timestamp x`) hands PyYAML's constructors text
+        # their resolver never matched; they fail with IndexError, AttributeError, ...
+        name = tag.rsplit(":", 1)[-1]
+        raise _Stop(event.start_mark, f"cannot read {event.value!r} as {_TAG_WORDS.get(name, name)}")
     if isinstance(value, datetime.datetime) and value.tzinfo is not None:
         value = value.replace(tzinfo=None)
     return value, plain
@@ -129,7 +146,7 @@ _MERGE_KEY = object()  # marks a pending `<<` merge key
 
 
 class _Frame:
-    __slots__ = ("kind", "value", "path", "anchor", "size", "key", "key_mark", "mark")
+    __slots__ = ("kind", "value", "path", "anchor", "size", "key", "key_mark", "mark", "merged")
 
     def __init__(self, kind, value, path, anchor, mark):
         self.kind = kind  # "map" or "seq"
@@ -140,6 +157,7 @@ class _Frame:
         self.key = None  # pending key of a mapping, None while waiting for one
         self.key_mark = None
         self.mark = mark
+        self.merged: set = set()  # keys a `<<` merge supplied; an explicit key may override them
 
 
 def parse_yaml(text: str, display: str) -> tuple[Any, SourceMap, list[Problem]]:
@@ -186,7 +204,9 @@ def parse_yaml(text: str, display: str) -> tuple[Any, SourceMap, list[Problem]]:
                     if not isinstance(item, dict):
                         raise _Stop(mark, "a merge key (<<) needs a mapping or a list of mappings")
                     for k, v in item.items():
-                        parent.value.setdefault(k, v)
+                        if k not in parent.value:
+                            parent.value[k] = v
+                            parent.merged.add(k)
                 return
             path = parent.path + (key,)
             sm.keys[path] = parent.key_mark
@@ -203,11 +223,12 @@ def parse_yaml(text: str, display: str) -> tuple[Any, SourceMap, list[Problem]]:
                 parent.key = _MERGE_KEY
                 return
             path = parent.path + (key,)
-            if key in parent.value:
+            if key in parent.merged:
+                parent.merged.discard(key)  # YAML: explicit keys override merged ones
+            elif key in parent.value:
                 first = sm.keys.get(path, (0, 0))[0]
-                where = ".".join(str(p) for p in path)
                 report(mark, f"duplicate key {key!r} (first at line {first}); "
-                             "YAML would silently keep only the last", where)
+                             "YAML would silently keep only the last", field_path(path))
             parent.key = key
             parent.key_mark = (mark.line + 1, mark.column + 1)
 
@@ -220,7 +241,13 @@ def parse_yaml(text: str, display: str) -> tuple[Any, SourceMap, list[Problem]]:
                     # keys keep their text as written: `no:` is the key "no", not False
                     add_key(event)
                     continue
-                value, plain = _scalar(event)
+                try:
+                    value, plain = _scalar(event)
+                except _Stop as stop:
+                    if parent is None:
+                        raise
+                    index = parent.key if parent.kind == "map" else len(parent.value)
+                    raise _Stop(stop.mark, stop.message, field_path(parent.path + (index,)))
                 add(value, 1, event.start_mark, event.anchor,
                     plain_text=event.value if plain else None)
             elif cls is ev.MappingStartEvent or cls is ev.SequenceStartEvent:
@@ -254,7 +281,7 @@ def parse_yaml(text: str, display: str) -> tuple[Any, SourceMap, list[Problem]]:
                 if documents > 1:
                     raise _Stop(event.start_mark, "only one YAML document per file (found '---' again)")
     except _Stop as stop:
-        report(stop.mark, stop.message)
+        report(stop.mark, stop.message, stop.where)
         return None, sm, problems
     except yaml.MarkedYAMLError as exc:
         report(exc.problem_mark, _yaml_message(exc, text))

@@ -15,29 +15,23 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from generator.problems import Problem
-from generator.records.source import SourceMap
+from generator.records.source import SourceMap, field_path
+
+__all__ = ["field_path", "validate"]
 
 
-def field_path(loc: tuple) -> str:
-    """Return a dotted field path with list indexes in brackets: errors[2].status."""
-    out = ""
-    for part in loc:
-        if isinstance(part, int):
-            out += f"[{part}]"
-        else:
-            out += ("." if out else "") + str(part)
-    return out
-
-
-def validate(cls: type[BaseModel], data: Any, sm: SourceMap) -> tuple[Any, list[Problem]]:
-    """Return (record or None, problems) for data read from one file."""
+def validate(cls: type[BaseModel], data: Any, sm: SourceMap,
+             subject: str = "the file") -> tuple[Any, list[Problem]]:
+    """Return (record or None, problems) for data read from one file (or one item of a list file)."""
     if not isinstance(data, dict):
         what = "empty" if data is None else f"a {_kind(data)}"
-        return None, [Problem(sm.path, 1, 1, "", f"expected a mapping of keys to values, but the file is {what}")]
+        line, col = sm.value_at(())
+        return None, [Problem(sm.path, line, col, "",
+                              f"expected a mapping of keys to values, but {subject} is {what}")]
     try:
         return cls.model_validate(data), []
     except ValidationError as exc:
-        problems = [_problem(cls, err, sm) for err in exc.errors(include_url=False)]
+        problems = [_problem(cls, err, sm, data) for err in exc.errors(include_url=False)]
         return None, _dedupe(problems)
 
 
@@ -51,9 +45,24 @@ def _dedupe(problems: list[Problem]) -> list[Problem]:
     return out
 
 
-def _clean_loc(loc: tuple) -> tuple:
-    # pydantic adds validator names to loc for constrained unions ("function-after[...]", "str")
-    return tuple(p for p in loc if isinstance(p, int) or not _is_internal(p))
+def _clean_loc(loc: tuple, data: Any, missing: bool) -> tuple:
+    """Return loc without the parts pydantic adds for union members ("function-after[...]", "str").
+
+    Only parts the file does not hold can be such names: a key may well be called
+    "date" (deprecation.date) or contain "[", and a missing key is named last.
+    """
+    out, current = [], data
+    for i, part in enumerate(loc):
+        if isinstance(part, int):
+            out.append(part)
+            current = current[part] if isinstance(current, list) and 0 <= part < len(current) else None
+        elif isinstance(current, dict) and part in current:
+            out.append(part)
+            current = current[part]
+        elif not _is_internal(part) or (missing and i == len(loc) - 1):
+            out.append(part)
+            current = None
+    return tuple(out)
 
 
 def _is_internal(part: str) -> bool:
@@ -61,13 +70,13 @@ def _is_internal(part: str) -> bool:
                                    "constrained-str", "lax-or-strict", "json-or-python")
 
 
-def _problem(cls: type[BaseModel], err: dict, sm: SourceMap) -> Problem:
-    loc = _clean_loc(tuple(err["loc"]))
+def _problem(cls: type[BaseModel], err: dict, sm: SourceMap, data: Any) -> Problem:
     kind = err["type"]
+    loc = _clean_loc(tuple(err["loc"]), data, kind == "missing")
     value = err.get("input")
     ctx = err.get("ctx") or {}
     if kind == "missing":
-        line, col = sm.key_at(loc[:-1]) if len(loc) > 1 else (1, 1)
+        line, col = sm.key_at(loc[:-1])  # the enclosing key: (1, 1) at the top of a file
         return Problem(sm.path, line, col, field_path(loc), "required key is missing")
     if kind == "extra_forbidden":
         line, col = sm.key_at(loc)
@@ -85,7 +94,13 @@ def _problem(cls: type[BaseModel], err: dict, sm: SourceMap) -> Problem:
 
 def _message(kind: str, value: Any, ctx: dict, err: dict, plain: str | None) -> str:
     got = _show(value)
+    if plain == "":  # `key:` with nothing after it is YAML's null, not a misread word
+        if kind == "string_type":
+            return "must be text, but the value is empty"
+        plain = None
     if plain is not None and kind in ("string_type", "literal_error", "string_pattern_mismatch"):
+        if got == plain:  # a number that looks like one: nothing was misread
+            return f'must be text, got {got}; write it in quotes: "{plain}"'
         return (f"must be text, but YAML reads the unquoted {plain} as {got}; "
                 f'write it in quotes: "{plain}"')
     if kind == "string_type":
@@ -94,6 +109,8 @@ def _message(kind: str, value: Any, ctx: dict, err: dict, plain: str | None) -> 
         op = {"greater_than_equal": ">=", "greater_than": ">", "less_than_equal": "<=",
               "less_than": "<"}[kind]
         bound = next(iter(ctx.values()))
+        if isinstance(bound, float) and bound.is_integer():
+            bound = int(bound)  # Field(ge=0) on a float field reports 0.0
         return f"must be {op} {bound}, got {got}"
     if kind == "literal_error":
         options = [o.strip().strip("'") for o in str(ctx.get("expected", "")).replace(" or ", ", ").split(",")]
