@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import atexit
 import functools
+import os
 import shutil
 import tempfile
 from pathlib import Path
@@ -12,7 +14,9 @@ from generator.build import build
 REPO = Path(__file__).resolve().parent.parent
 # A verbatim copy of the contract's example catalog (shared/example/catalog).
 EXAMPLE = REPO / "tests" / "fixtures" / "example-catalog"
+TODAY_EPOCH = "1780272000"  # 2026-06-01: "today" for every test (tests/conftest.py sets it)
 _TMP = Path(tempfile.mkdtemp(prefix="modelcat-builds-"))
+atexit.register(shutil.rmtree, _TMP, True)
 
 
 @functools.lru_cache(maxsize=None)
@@ -24,5 +28,15 @@ def built(name: str) -> Path:
     project.mkdir(parents=True)
     source = EXAMPLE if name == "example" else REPO / "catalog"
     shutil.copytree(source, project / "catalog")
-    build(project, project / "site")
+    # Session-scoped fixtures run before the autouse date fixture: pin the date here too,
+    # or the pages would depend on which test happened to build first.
+    saved = os.environ.get("SOURCE_DATE_EPOCH")
+    os.environ["SOURCE_DATE_EPOCH"] = TODAY_EPOCH
+    try:
+        build(project, project / "site")
+    finally:
+        if saved is None:
+            del os.environ["SOURCE_DATE_EPOCH"]
+        else:
+            os.environ["SOURCE_DATE_EPOCH"] = saved
     return project / "site"

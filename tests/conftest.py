@@ -13,6 +13,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from generator.cli import main
+from tests.builds import TODAY_EPOCH
 
 # A verbatim copy of the contract's example catalog (shared/example/catalog).
 EXAMPLE = Path(__file__).resolve().parent / "fixtures" / "example-catalog"
@@ -103,7 +104,6 @@ COLLECTIONS_YAML = """\
 MODEL_PATH = "models/meta/llama-3.2-1b-instruct.yaml"
 # The date "today" is in tests: warnings such as "over a year old" must not
 # change with the calendar. SOURCE_DATE_EPOCH is what the generator reads.
-TODAY_EPOCH = "1780272000"  # 2026-06-01
 
 
 def valid_files() -> dict[str, str]:

@@ -7,7 +7,10 @@ tests/test_pages.py parses the built pages and checks them against records.
 
 from __future__ import annotations
 
+import html
 from collections.abc import Iterator
+
+from markupsafe import Markup
 
 from generator.render import markdown as md
 from generator.render.context import Breadcrumb, PageInfo, RenderContext
@@ -146,12 +149,27 @@ def leaderboard_page(ctx: RenderContext) -> Iterator[Output]:
 def doc_pages(ctx: RenderContext) -> Iterator[Output]:
     site = ctx.site
     for d in site.docs:
-        content, toc = md.doc_html(d.body)
+        content, toc = md.doc_html(_without_title(d.body, d.title))
+        content = Markup(str(content).replace("\n</code></pre>", "</code></pre>"))  # no blank last line
+        toc = [_toc_text(t) for t in toc]
         page = PageInfo(path=d.path, title=f"{d.title} · {site.name} docs",
                         description=_clip(d.description or md.plain_text(d.body)),
                         kind="doc", md_twin=f"docs/{d.id}.md",
                         breadcrumbs=(Breadcrumb("Docs", site.docs[0].path), Breadcrumb(d.title, None)))
         yield render(ctx, "doc.html", page, doc=d, content=content, toc=toc)
+
+
+def _without_title(body: str, title: str) -> str:
+    """Return body without a leading "# <title>" line: the page's <h1> already shows it."""
+    lines = body.lstrip("\n").split("\n", 1)
+    if lines[0].startswith("# ") and lines[0][2:].strip().strip("#").strip() == title:
+        return lines[1] if len(lines) > 1 else ""
+    return body
+
+
+def _toc_text(entry: dict) -> dict:
+    """Return a TOC entry whose names are plain text (the template escapes them once)."""
+    return dict(entry, name=html.unescape(entry["name"]), children=[_toc_text(c) for c in entry["children"]])
 
 
 def not_found_page(ctx: RenderContext) -> Iterator[Output]:
