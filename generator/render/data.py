@@ -1,0 +1,120 @@
+"""JSON for programs: models/<p>/<slug>.json, api/models.json, and the JSON Schema schema/model.json.
+
+A model document is the record exactly as validated (`model_dump(mode="json")`)
+plus the figures the resolver derived: provider, market share, rank,
+collection ids and absolute URLs, and the OpenAI model-object fields (`object`,
+`created`, `owned_by`) so that api/models.json has the shape of the gateway's
+`GET /models`. Everything is serialised by json.dumps from the resolved
+catalog, keys sorted, never templated. ModelDocument below is the published
+schema of that shape; tests/test_twins.py validates every document against it.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+from collections.abc import Iterator
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from generator.records import schema
+from generator.render.context import RenderContext
+from generator.site import ModelEntry, Site
+from generator.write import Output
+
+SCHEMA_PATH = "schema/model.json"
+MODELS_PATH = "api/models.json"
+
+
+class ProviderRef(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    id: str
+    name: str
+    url: str | None = Field(description="the provider's website")
+
+
+class ModelUrls(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    html: str = Field(description="absolute URL of the model page")
+    md: str = Field(description="absolute URL of the page as Markdown")
+    json_: str = Field(alias="json", description="absolute URL of this document")
+
+
+class ModelDocument(schema.ModelRecord):
+    """A model of the catalog as published: its record plus derived figures."""
+
+    # every key is always written (model_dump includes defaults), so the schema requires them
+    model_config = ConfigDict(json_schema_serialization_defaults_required=True)
+
+    object: Literal["model"] = Field(description='always "model" (the OpenAI model object)')
+    created: int = Field(description="release date as a Unix timestamp (00:00 UTC)")
+    owned_by: str = Field(description="provider id")
+    provider: ProviderRef
+    share: Annotated[float, Field(ge=0)] | None = Field(
+        description="share of tracked market volume, 0..1; null without usage figures")
+    rank: Annotated[int, Field(ge=1)] | None = Field(description="leaderboard rank by usage tokens, 1-based")
+    collections: list[str] = Field(description="ids of the collections the model belongs to")
+    urls: ModelUrls
+
+
+def model_schema(ref_template: str = "#/$defs/{model}") -> dict:
+    """Return the JSON Schema (draft 2020-12) of a model document.
+
+    A document is a full model_dump, defaults included, so every object requires all its keys.
+    """
+    doc = ModelDocument.model_json_schema(mode="serialization", ref_template=ref_template, by_alias=True)
+    for sub in [doc, *doc.get("$defs", {}).values()]:
+        if "properties" in sub:
+            sub["required"] = list(sub["properties"])
+    return doc
+
+
+def published_schema(site: Site) -> dict:
+    doc = {"$schema": "https://json-schema.org/draft/2020-12/schema", "$id": site.absolute(SCHEMA_PATH)}
+    doc.update(model_schema())
+    doc["title"] = f"{site.name} model"
+    doc["description"] = (f"A model of the {site.name} catalog: its record (catalog/models/<provider>/<slug>.yaml) "
+                          "plus derived figures. Served at models/<provider>/<slug>.json and in api/models.json.")
+    return doc
+
+
+def model_document(site: Site, m: ModelEntry) -> dict:
+    """Return the published JSON object of one model."""
+    doc = m.record.model_dump(mode="json")
+    released = datetime.datetime.combine(m.record.released, datetime.time(), datetime.timezone.utc)
+    doc.update(
+        object="model",
+        created=int(released.timestamp()),
+        owned_by=m.provider_id,
+        provider={"id": m.provider.id, "name": m.provider.name, "url": m.provider.url},
+        share=m.share,
+        rank=m.rank,
+        collections=[c.id for c in m.collections],
+        urls={"html": site.absolute(m.path), "md": site.absolute(m.md_path), "json": site.absolute(m.json_path)},
+    )
+    return doc
+
+
+def dumps(value, pretty: bool = True) -> bytes:
+    """Return deterministic JSON: keys sorted, UTF-8, a final newline."""
+    if pretty:
+        text = json.dumps(value, sort_keys=True, ensure_ascii=False, indent=2)
+    else:
+        text = json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return (text + "\n").encode("utf-8")
+
+
+def json_twins(ctx: RenderContext) -> Iterator[Output]:
+    """Yield models/<p>/<slug>.json, then api/models.json and the schema."""
+    site = ctx.site
+    docs = []
+    for m in site.models:
+        doc = model_document(site, m)
+        docs.append(doc)
+        yield Output(m.json_path, dumps(doc))
+    yield Output(MODELS_PATH, dumps({"object": "list", "data": docs}, pretty=False))
+    yield Output(SCHEMA_PATH, dumps(published_schema(site)))
+
+
+DATA_PRODUCERS = (json_twins,)

@@ -1,0 +1,133 @@
+"""sitemap.xml, robots.txt and feed.xml (Atom): XML built with xml.etree, never templated.
+
+Dates come from the data (a model's lastmod and release date, the site's
+build date), so two builds are byte-identical. Past 50,000 URLs (the sitemap
+protocol's limit per file) sitemap.xml becomes a sitemap index of
+sitemap-<n>.xml files beside it. tests/test_sitemap_feed.py compares the
+sitemap with the HTML files that were written.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+import xml.etree.ElementTree as ET
+from collections.abc import Iterator
+
+from generator import formats
+from generator.render.context import RenderContext
+from generator.site import Site
+from generator.write import Output
+
+SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
+ATOM_NS = "http://www.w3.org/2005/Atom"
+MAX_URLS = 50_000  # per sitemap file (sitemaps.org)
+FEED_ENTRIES = 50
+_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+
+
+def xml_text(text: str | None) -> str:
+    """Return text without the characters XML 1.0 cannot hold (ElementTree escapes the rest)."""
+    return _XML_INVALID.sub("", text or "")
+
+
+def html_pages(site: Site) -> list[tuple[str, datetime.date]]:
+    """Return (site path, lastmod) of every indexable HTML page, in a fixed order (not 404.html)."""
+    built = site.build_date
+
+    def newest(models) -> datetime.date:
+        return max((m.lastmod for m in models), default=built)
+
+    pages = [("", built)]
+    pages += [(m.path, m.lastmod) for m in site.models]
+    pages += [(p.path, newest(p.models)) for p in site.providers]
+    pages += [(c.path, newest(c.models)) for c in site.collections]
+    pages += [("pricing/", built), ("compare/", built), ("leaderboard/", built)]
+    pages += [(d.path, built) for d in site.docs]
+    return pages
+
+
+def _xml(root: ET.Element) -> bytes:
+    ET.indent(root)
+    return ET.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n"
+
+
+def _urlset(site: Site, pages: list[tuple[str, datetime.date]]) -> bytes:
+    root = ET.Element("urlset", xmlns=SITEMAP_NS)
+    for path, lastmod in pages:
+        url = ET.SubElement(root, "url")
+        ET.SubElement(url, "loc").text = site.absolute(path)
+        ET.SubElement(url, "lastmod").text = lastmod.isoformat()
+    return _xml(root)
+
+
+def sitemap_files(site: Site, max_urls: int = MAX_URLS) -> list[Output]:
+    """Return sitemap.xml (and its parts, past max_urls pages)."""
+    pages = html_pages(site)
+    if len(pages) <= max_urls:
+        return [Output("sitemap.xml", _urlset(site, pages))]
+    outputs = []
+    index = ET.Element("sitemapindex", xmlns=SITEMAP_NS)
+    for n, start in enumerate(range(0, len(pages), max_urls), 1):
+        chunk = pages[start:start + max_urls]
+        path = f"sitemap-{n}.xml"  # beside sitemap.xml: a sitemap may only list URLs below its folder
+        outputs.append(Output(path, _urlset(site, chunk)))
+        entry = ET.SubElement(index, "sitemap")
+        ET.SubElement(entry, "loc").text = site.absolute(path)
+        ET.SubElement(entry, "lastmod").text = max(d for _, d in chunk).isoformat()
+    return [Output("sitemap.xml", _xml(index))] + outputs
+
+
+def robots(site: Site) -> Output:
+    text = f"User-agent: *\nAllow: /\n\nSitemap: {site.absolute('sitemap.xml')}\n"
+    return Output("robots.txt", text.encode("utf-8"))
+
+
+def _stamp(d: datetime.date) -> str:
+    return f"{d.isoformat()}T00:00:00Z"
+
+
+def feed(site: Site, entries: int = FEED_ENTRIES) -> Output:
+    """Return feed.xml: the newest models first, each entry dated by its release."""
+    newest = site.newest[:entries]
+    ET.register_namespace("", ATOM_NS)
+    a = f"{{{ATOM_NS}}}"
+    root = ET.Element(f"{a}feed")
+    ET.SubElement(root, f"{a}title").text = xml_text(f"New models on {site.name}")
+    if site.record.tagline:
+        ET.SubElement(root, f"{a}subtitle").text = xml_text(site.record.tagline)
+    ET.SubElement(root, f"{a}id").text = site.absolute("feed.xml")
+    ET.SubElement(root, f"{a}link", rel="self", type="application/atom+xml", href=site.absolute("feed.xml"))
+    ET.SubElement(root, f"{a}link", rel="alternate", type="text/html", href=site.absolute(""))
+    updated = max((m.record.released for m in newest), default=site.build_date)
+    ET.SubElement(root, f"{a}updated").text = _stamp(updated)
+    author = ET.SubElement(root, f"{a}author")
+    ET.SubElement(author, f"{a}name").text = xml_text(site.name)
+    ET.SubElement(root, f"{a}generator").text = "modelcat"
+    for m in newest:
+        rec = m.record
+        entry = ET.SubElement(root, f"{a}entry")
+        ET.SubElement(entry, f"{a}title").text = xml_text(rec.name)
+        ET.SubElement(entry, f"{a}id").text = site.absolute(m.path)
+        ET.SubElement(entry, f"{a}link", rel="alternate", type="text/html", href=site.absolute(m.path))
+        ET.SubElement(entry, f"{a}link", rel="alternate", type="text/markdown", href=site.absolute(m.md_path))
+        ET.SubElement(entry, f"{a}published").text = _stamp(rec.released)
+        ET.SubElement(entry, f"{a}updated").text = _stamp(rec.released)
+        who = ET.SubElement(entry, f"{a}author")
+        ET.SubElement(who, f"{a}name").text = xml_text(m.provider.name)
+        ET.SubElement(entry, f"{a}category", term=m.provider_id, label=xml_text(m.provider.name))
+        ET.SubElement(entry, f"{a}summary").text = xml_text(
+            f"{rec.summary} ({m.id}: input {formats.price(rec.pricing.input)}, output "
+            f"{formats.price(rec.pricing.output)} per 1M tokens; {formats.number(rec.limits.context)} "
+            f"tokens of context.)")
+    return Output("feed.xml", _xml(root))
+
+
+def feed_files(ctx: RenderContext) -> Iterator[Output]:
+    site = ctx.site
+    yield from sitemap_files(site)
+    yield robots(site)
+    yield feed(site)
+
+
+FEED_PRODUCERS = (feed_files,)

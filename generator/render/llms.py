@@ -1,0 +1,375 @@
+"""llms.txt (llmstxt.org) for agents: the root index, one index per provider, and llms-full.txt.
+
+The root is an H1, a `>` summary, a paragraph on calling the API, then H2
+sections holding only `- [title](absolute URL): note` lines. It stays under
+LIMIT characters (and bytes) at any catalog size by stepping down a ladder:
+
+1. every model listed, one "## Models: <provider>" section per provider;
+2. one line per provider pointing at `providers/<p>/llms.txt` (always written),
+   with a note of prices and context, then with a shorter note, then none;
+3. past that (thousands of providers) the largest providers and the pages that
+   fit, plus a line to `llms-index.txt`, the same index without the bound.
+
+Every text from a record goes through markdown.inline_text (newlines folded,
+Markdown syntax escaped); link titles also lose their square brackets, which
+no llms.txt reader can take inside `[...]`. URLs are built from validated ids.
+tests/test_llms_txt.py parses the files with the reference parser.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from generator import formats
+from generator.render import markdown as md
+from generator.render.context import RenderContext
+from generator.render.data import MODELS_PATH, SCHEMA_PATH
+from generator.render.mdtext import clean_markdown, rebaser
+from generator.render.twins import doc_md_path, fee_note
+from generator.site import ModelEntry, ProviderEntry, Site
+from generator.write import Output
+
+LIMIT = 50_000  # llms.txt stays strictly below this many characters and bytes
+INDEX_PATH = "llms-index.txt"  # the unbounded index, written only when the root cannot hold it
+FULL_PATH = "llms-full.txt"
+
+
+# --- text pieces ---------------------------------------------------------------
+
+def clip(text: str, limit: int) -> str:
+    """Return text folded to one line and cut at a word boundary to at most limit characters."""
+    text = " ".join(str(text).split())
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1].rsplit(" ", 1)[0] or text[: limit - 1]
+    return cut.rstrip(",;:.") + "…"
+
+
+def title(text: str, fallback: str = "untitled", limit: int = 120) -> str:
+    """Return plain text as a link title: one line, no square brackets, Markdown escaped."""
+    plain = clip(str(text).replace("[", "(").replace("]", ")"), limit)
+    return md.inline_text(plain) or md.inline_text(fallback)
+
+
+def note(text: str, limit: int = 200) -> str:
+    return md.inline_text(clip(text, limit))
+
+
+def safe_url(url: str) -> str:
+    """Return an absolute URL that cannot end a Markdown link early (parentheses encoded)."""
+    return url.replace("(", "%28").replace(")", "%29").replace(" ", "%20")
+
+
+def line(text: str, url: str, description: str = "") -> str:
+    entry = f"- [{text}]({safe_url(url)})"
+    return f"{entry}: {description}" if description else entry
+
+
+def section(name: str, lines: list[str]) -> str:
+    return f"## {name}\n\n" + "\n".join(lines) + "\n"
+
+
+def head(h1: str, summary: str, details: str) -> str:
+    return f"# {md.inline_text(clip(h1, 200))}\n\n> {note(summary, 400)}\n\n{details}\n"
+
+
+def size(text: str) -> int:
+    """Return the length that the bound applies to: UTF-8 bytes, never fewer than characters."""
+    return len(text.encode("utf-8"))
+
+
+# --- lines -----------------------------------------------------------------------
+
+def model_note(m: ModelEntry) -> str:
+    rec = m.record
+    text = (f"{formats.price(rec.pricing.input)} input, {formats.price(rec.pricing.output)} output per 1M tokens; "
+            f"{formats.tokens(rec.limits.context)} context")
+    if rec.status != "active":
+        text += f"; {rec.status}"
+    return text
+
+
+def model_line(site: Site, m: ModelEntry) -> str:
+    return line(title(m.name, m.id), site.absolute(m.md_path), model_note(m))
+
+
+def provider_note(p: ProviderEntry, detail: int) -> str:
+    n = len(p.models)
+    count = f"{n:,} model" + ("" if n == 1 else "s")
+    if detail < 2 or not p.models:
+        return count if detail else ""
+    lo = min(m.record.pricing.input for m in p.models)
+    hi = max(m.record.pricing.input for m in p.models)
+    prices = formats.price(lo) if lo == hi else f"{formats.price(lo)}–{formats.price(hi)}"
+    ctx = max(m.record.limits.context for m in p.models)
+    return f"{count}; input {prices} per 1M tokens; context up to {formats.tokens(ctx)}"
+
+
+def provider_line(site: Site, p: ProviderEntry, detail: int) -> str:
+    return line(title(p.name, p.id), site.absolute(p.llms_path), provider_note(p, detail))
+
+
+def model_section_names(site: Site) -> dict[str, str]:
+    """Return provider id -> its unique H2 name ("Models: Meta"); the parser keys sections by name."""
+    names: dict[str, str] = {}
+    taken: set[str] = set()
+    for p in site.providers:
+        name = f"Models: {title(p.name, p.id)}"
+        if name.lower() in taken:
+            name = f"Models: {title(p.name, p.id)} \\({p.id}\\)"
+        n = 2
+        while name.lower() in taken:  # only if a provider is named like another's fallback
+            name = f"Models: {title(p.name, p.id)} \\({p.id}\\) {n}"
+            n += 1
+        taken.add(name.lower())
+        names[p.id] = name
+    return names
+
+
+def api_lines(site: Site) -> list[str]:
+    return [
+        line("OpenAPI spec (JSON)", site.absolute("openapi.json"),
+             "OpenAPI 3.1 of the gateway: chat completions (JSON and server-sent events), models, every error"),
+        line("OpenAPI spec (YAML)", site.absolute("openapi.yaml"), "the same specification as YAML"),
+        line("Models as JSON", site.absolute(MODELS_PATH),
+             "every model with prices, limits and capabilities, in the shape of GET /models"),
+        line("Model JSON Schema", site.absolute(SCHEMA_PATH), "the schema of each model's JSON document"),
+    ]
+
+
+def docs_lines(site: Site) -> list[str]:
+    return [line(title(d.title, d.id), site.absolute(doc_md_path(d)), note(d.description)) for d in site.docs]
+
+
+def page_lines(site: Site) -> list[str]:
+    """Return the Optional lines every root has: the full file, the sitemap, the HTML overviews."""
+    lines = [
+        line("llms-full.txt", site.absolute(FULL_PATH), "every docs page and every model in one file"),
+        line("Sitemap", site.absolute("sitemap.xml"), "every HTML page"),
+        line("New models feed", site.absolute("feed.xml"), "Atom feed of the newest models"),
+        line("Model catalog", site.absolute(""), "every model, searchable and sortable (HTML)"),
+        line("Pricing", site.absolute("pricing/"), "every model's prices in one table (HTML)"),
+        line("Compare", site.absolute("compare/"), "models side by side (HTML)"),
+        line("Leaderboard", site.absolute("leaderboard/"), "models ranked by usage (HTML)"),
+    ]
+    for c in site.collections:
+        n = len(c.models)
+        lines.append(line(title(f"Collection: {c.title}", c.id), site.absolute(c.path),
+                          note(c.description or f"{n:,} model{'' if n == 1 else 's'}")))
+    for name, url in sorted(site.record.links.items()):
+        if "{model}" not in url:
+            lines.append(line(title(name.replace("_", " ").capitalize(), name), url, "external"))
+    return lines
+
+
+def provider_page_lines(site: Site, p: ProviderEntry) -> list[str]:
+    return [line(title(f"{p.name} models", p.id), site.absolute(p.md_path),
+                 f"the {note(p.name, 80)} page as Markdown, with a table of its models")]
+
+
+def details(site: Site, example: str | None, extra: str = "") -> str:
+    api = site.api
+    base = api.base_url.rstrip("/")
+    text = (f"{md.inline_text(clip(site.name, 200))} serves these models through one OpenAI-compatible API. "
+            f"Base URL: {base} (for example `POST {base}/chat/completions`). "
+            f"Authenticate with the header `Authorization: Bearer ${api.key_env}`")
+    text += (f" (keys look like {md.inline_text(clip(api.key_prefix, 40))}...)." if api.key_prefix else ".")
+    text += " Set `model` to a model id"
+    text += f" such as `{example}`" if example else ""
+    text += ("; any OpenAI SDK works once its base URL points there. Model links lead to each model's page "
+             "as Markdown: prices in USD per 1M tokens, context in tokens, a curl and SDK quickstart, "
+             "the request and response schema and the errors.")
+    fee = fee_note(site)
+    if fee:
+        text += " " + note(fee, 300)
+    if extra:
+        text += " " + extra
+    return text
+
+
+# --- files -----------------------------------------------------------------------
+
+@dataclass
+class Root:
+    text: str
+    level: str  # "full", "nested", "nested-short", "nested-bare" or "overflow"
+    index: str | None = None  # llms-index.txt when level is "overflow"
+
+
+def summary_of(site: Site) -> str:
+    n, p = len(site.models), len(site.providers)
+    return site.record.tagline or (f"{n:,} AI models from {p:,} providers, callable through "
+                                   f"{site.name}'s OpenAI-compatible API.")
+
+
+def root_llms(site: Site, model_lines: dict[str, str] | None = None, limit: int = LIMIT) -> Root:
+    """Return the root llms.txt, as detailed as the bound allows."""
+    if model_lines is None:
+        model_lines = {m.id: model_line(site, m) for m in site.models}
+    example = site.models[0].id if site.models else None
+    h1, summary = site.name, summary_of(site)
+    docs = docs_lines(site)
+    pages = page_lines(site)
+    n, np = len(site.models), len(site.providers)
+
+    # 1. everything
+    names = model_section_names(site)
+    parts = [head(h1, summary, details(site, example)), section("API", api_lines(site))]
+    if docs:
+        parts.append(section("Docs", docs))
+    parts += [section(names[p.id], [model_lines[m.id] for m in p.models]) for p in site.providers if p.models]
+    optional = pages + [ln for p in site.providers for ln in provider_page_lines(site, p)]
+    parts.append(section("Optional", optional))
+    text = "\n".join(parts)
+    if size(text) < limit:
+        return Root(text, "full")
+
+    # 2. one line per provider, linking its own llms.txt
+    nested_details = details(site, example, (
+        f"The catalog holds {n:,} models from {np:,} providers, too many to list here: each line under "
+        "Models links that provider's own llms.txt, which lists its models and its page."))
+    listed = list(site.providers)
+    for detail, level in ((2, "nested"), (1, "nested-short"), (0, "nested-bare")):
+        parts = [head(h1, summary, nested_details), section("API", api_lines(site))]
+        if docs:
+            parts.append(section("Docs", docs))
+        parts.append(section("Models", [provider_line(site, p, detail) for p in listed]))
+        parts.append(section("Optional", pages))
+        text = "\n".join(parts)
+        if size(text) < limit:
+            return Root(text, level)
+    index = text_nested(site, h1, summary, nested_details, docs, pages, listed)
+
+    # 3. the largest providers and what else fits, plus the complete index
+    over_details = details(site, example, (
+        f"The catalog holds {n:,} models from {np:,} providers. This file lists the largest providers; "
+        f"{INDEX_PATH} lists every provider and page. Each provider line links that provider's own llms.txt."))
+    fixed = [head(h1, summary, over_details), section("API", api_lines(site))]
+    index_line = line("Complete index", site.absolute(INDEX_PATH),
+                      f"every provider ({np:,}) and every page, in this format")
+    by_size = sorted(listed, key=lambda p: (-len(p.models), p.id))
+    # Filled in order of worth (docs, then the site's pages, then the largest providers),
+    # written in the usual order; whatever does not fit is in the complete index.
+    candidates = {"Docs": docs, "Optional": pages, "Models": [provider_line(site, p, 1) for p in by_size]}
+    chosen: dict[str, list[str]] = {"Docs": [], "Models": [index_line], "Optional": []}
+    used = size("\n".join(fixed)) + 1 + size("## Models\n\n") + size(index_line) + 1
+    for name in ("Docs", "Optional", "Models"):
+        heading = 0 if chosen[name] else 1 + size(f"## {name}\n\n")
+        for ln in candidates[name]:
+            cost = size(ln) + 1 + heading
+            if used + cost >= limit:
+                break
+            chosen[name].append(ln)
+            used += cost
+            heading = 0
+    parts = fixed + [section(name, chosen[name]) for name in ("Docs", "Models", "Optional") if chosen[name]]
+    return Root("\n".join(parts), "overflow", index)
+
+
+def text_nested(site: Site, h1: str, summary: str, det: str, docs: list[str], pages: list[str],
+                listed: list[ProviderEntry]) -> str:
+    parts = [head(h1, summary, det), section("API", api_lines(site))]
+    if docs:
+        parts.append(section("Docs", docs))
+    parts.append(section("Models", [provider_line(site, p, 2) for p in listed]))
+    parts.append(section("Optional", pages))
+    return "\n".join(parts)
+
+
+def provider_llms(site: Site, p: ProviderEntry, model_lines: dict[str, str], section_name: str) -> str:
+    """Return providers/<p>/llms.txt: the provider's models, each linking its .md."""
+    n = len(p.models)
+    summary = md.plain_text(p.description) if p.description else ""
+    if not summary:
+        summary = (f"{n:,} model{'' if n == 1 else 's'} from {p.name}, callable through "
+                   f"{site.name}'s OpenAI-compatible API.")
+    example = p.models[0].id if p.models else None
+    det = details(site, example, f"This index lists the {n:,} {note(p.name, 100)} "
+                                 f"model{'' if n == 1 else 's'} of the catalog.")
+    parts = [head(f"{p.name} models on {site.name}", summary, det)]
+    lines = [model_lines[m.id] for m in p.models]
+    if lines:
+        parts.append(section(section_name, lines))
+    optional = provider_page_lines(site, p) + [
+        line(title(f"{p.name} models (HTML)", p.id), site.absolute(p.path), "the provider page"),
+        line(title(f"{site.name} llms.txt", "llms.txt"), site.absolute("llms.txt"), "every provider and page"),
+    ]
+    parts.append(section("Optional", optional))
+    return "\n".join(parts)
+
+
+def llms_full(site: Site) -> str:
+    """Return llms-full.txt: the docs pages inlined, then a compact entry for every model."""
+    example = site.models[0].id if site.models else None
+    out = [head(f"{site.name}: full catalog", summary_of(site), details(
+        site, example, f"This file inlines every docs page, then lists all {len(site.models):,} models; "
+                       f"the index is {site.absolute('llms.txt')}."))]
+    for d in site.docs:
+        body = clean_markdown(d.body, shift=2, rebase=rebaser(d.path, absolute=site.absolute))
+        body = _drop_title(body, d.title)
+        out.append(f"## Docs: {md.inline_text(clip(d.title, 200))}\n\nSource: {site.absolute(doc_md_path(d))}\n\n"
+                   f"{body}\n")
+    out.append(f"## Models\n\n{len(site.models):,} models, by id. Prices are USD per 1M tokens.\n")
+    out.extend(model_entry(site, m) for m in site.models)
+    return "\n".join(out)
+
+
+def _drop_title(body: str, doc_title: str) -> str:
+    """Drop a first heading that only repeats the page title (it is the section name)."""
+    lines = body.split("\n")
+    for i, ln in enumerate(lines):
+        if ln.strip():
+            if ln.lstrip("#").strip() == doc_title.strip() and ln.startswith("#"):
+                return "\n".join(lines[i + 1:]).strip("\n")
+            break
+    return body
+
+
+def model_entry(site: Site, m: ModelEntry) -> str:
+    rec = m.record
+    prices = f"input {formats.price(rec.pricing.input)}, output {formats.price(rec.pricing.output)}"
+    if rec.pricing.cached_input is not None:
+        prices += f", cached input {formats.price(rec.pricing.cached_input)}"
+    if rec.pricing.cache_write is not None:
+        prices += f", cache write {formats.price(rec.pricing.cache_write)}"
+    caps = ", ".join(label.lower() for _, label, yes in m.capabilities if yes) or "none"
+    status = rec.status
+    if rec.deprecation:
+        status += f" (retired {rec.deprecation.date.isoformat()}"
+        status += f", use {m.replacement.id})" if m.replacement else ")"
+    lines = [
+        f"### {md.inline_text(clip(rec.name, 200))}",
+        "",
+        md.inline_text(rec.summary),
+        "",
+        f"- id: {m.id}",
+        f"- provider: {md.inline_text(clip(m.provider.name, 200))} ({m.provider_id})",
+        f"- price per 1M tokens: {prices}",
+        f"- context: {formats.number(rec.limits.context)} tokens; max output: "
+        f"{formats.number(rec.limits.max_output)} tokens",
+        f"- modalities: input {', '.join(rec.modalities.input)}; output {', '.join(rec.modalities.output)}",
+        f"- capabilities: {caps}",
+        f"- status: {status}",
+        f"- released: {rec.released.isoformat()}",
+        f"- url: {site.absolute(m.path)} (Markdown: {site.absolute(m.md_path)})",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def llms_files(ctx: RenderContext) -> Iterator[Output]:
+    """Yield llms.txt, every providers/<p>/llms.txt, llms-index.txt if needed, and llms-full.txt."""
+    site = ctx.site
+    model_lines = {m.id: model_line(site, m) for m in site.models}
+    root = root_llms(site, model_lines)
+    yield Output("llms.txt", root.text.encode("utf-8"))
+    if root.index is not None:
+        yield Output(INDEX_PATH, root.index.encode("utf-8"))
+    names = model_section_names(site)
+    for p in site.providers:
+        yield Output(p.llms_path, provider_llms(site, p, model_lines, names[p.id]).encode("utf-8"))
+    yield Output(FULL_PATH, llms_full(site).encode("utf-8"))
+
+
+LLMS_PRODUCERS = (llms_files,)
