@@ -16,7 +16,7 @@ from pathlib import Path
 import click
 
 from generator.catalog import load_catalog
-from generator.problems import Problem
+from generator.problems import Problem, plural
 from generator.render.context import RenderContext
 from generator.render.pages import PAGE_PRODUCERS
 from generator.write import Output, SiteWriter
@@ -120,4 +120,4 @@ def build_command(project: Path, out: Path | None, base_url: str | None, strict:
     except ValueError:
         shown = report.out
     click.echo(f"built {report.pages:,} pages, {report.files:,} files ({report.bytes / 1e6:.1f} MB) "
-               f"for {report.models:,} models in {report.seconds:.2f} s -> {shown}/")
+               f"for {plural(report.models, 'model')} in {report.seconds:.2f} s -> {shown}/")

@@ -46,13 +46,14 @@ def main() -> None:
 def validate(project: Path, strict: bool) -> None:
     """Validate the catalog: every problem as path:line:col: field: message."""
     from generator.catalog import load_catalog
-    from generator.problems import summary
+    from generator.problems import plural, summary
 
     site, warnings = load_catalog(_project(project), strict=strict)
     _print_warnings(warnings)
     tail = f" ({summary(warnings)[:-1]})" if warnings else ""
-    click.echo(f"ok: {len(site.models):,} models, {len(site.providers):,} providers, "
-               f"{len(site.collections):,} collections, {len(site.docs):,} docs pages{tail}")
+    counts = [plural(len(site.models), "model"), plural(len(site.providers), "provider"),
+              plural(len(site.collections), "collection"), plural(len(site.docs), "docs page")]
+    click.echo(f"ok: {', '.join(counts)}{tail}")
 
 
 @main.command()

@@ -31,7 +31,9 @@ def broken_links(root: Path) -> list[str]:
             if parts.scheme or parts.netloc or ref.startswith(("#", "data:", "mailto:")) or not parts.path:
                 continue
             target = posixpath.normpath(posixpath.join(folder, unquote(parts.path)))
-            if parts.path.endswith("/"):
+            if target == ".":  # "../../" from a nested page: the site's root
+                target = "index.html"
+            elif parts.path.endswith("/"):
                 target = posixpath.join(target, "index.html")
             if target.startswith("..") or target not in files:
                 broken.append(f"{page}: {ref}")

@@ -38,13 +38,14 @@ def summary(problems: list[Problem]) -> str:
     files = len({p.path for p in problems})
     parts = []
     if errors:
-        parts.append(_plural(errors, "error"))
+        parts.append(plural(errors, "error"))
     if warnings:
-        parts.append(_plural(warnings, "warning"))
-    return f"{', '.join(parts) or 'no problems'} in {_plural(files, 'file')}."
+        parts.append(plural(warnings, "warning"))
+    return f"{', '.join(parts) or 'no problems'} in {plural(files, 'file')}."
 
 
-def _plural(n: int, word: str) -> str:
+def plural(n: int, word: str) -> str:
+    """Return '1 model', '2 models', '10,000 models'."""
     return f"{n:,} {word}{'' if n == 1 else 's'}"
 
 

@@ -202,10 +202,12 @@ def build_site(records: Records, base_url: str | None = None) -> Site:
     for pid, entry in providers.items():
         object.__setattr__(entry, "models", tuple(by_provider[pid]))
 
+    # each provider's models by usage, sorted once: per model it would be quadratic
+    by_usage = {pid: sorted(ms, key=lambda o: (-(o.record.usage.tokens if o.record.usage else -1), o.id))
+                for pid, ms in by_provider.items()}
     for mid, m in models.items():
         rec = m.record
-        siblings = [o for o in by_provider[m.provider_id] if o.id != mid]
-        siblings.sort(key=lambda o: (-(o.record.usage.tokens if o.record.usage else -1), o.id))
+        siblings = [o for o in by_usage[m.provider_id][:MORE_FROM_PROVIDER + 1] if o is not m]
         family = tuple(o for o in by_family.get(rec.family or "", ()) if o.id != mid)
         rep = rec.deprecation.replacement if rec.deprecation else None
         object.__setattr__(m, "collections", tuple(member_of[mid]))
