@@ -43,7 +43,7 @@ def test_validate_example_catalog(tmp_path):
         f"{COLL}:12:3: warning: where: this collection holds no model",
         f'{M}:23:49: warning: strengths[2]: claims "Tool use" but capabilities.tool_calling is false',
     ]
-    assert result.stdout.startswith("ok: 1 model")
+    assert result.stdout.startswith("ok: 1 model, 1 provider")
     assert result.stdout.rstrip().endswith("(3 warnings in 2 files)")
     assert "Traceback" not in result.output
 
@@ -71,7 +71,7 @@ def test_validate_clean_catalog_prints_only_ok(tmp_path):
     result = run_cli("validate", "--strict", "--project", make_project(tmp_path, valid_files()))
     assert result.exit_code == 0, result.output
     assert result.stderr == ""
-    assert result.stdout.startswith("ok: 1 model")
+    assert result.stdout.startswith("ok: 1 model, 1 provider")
     assert result.stdout.rstrip().endswith("0 docs pages")
 
 
