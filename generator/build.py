@@ -2,11 +2,28 @@
 
 load -> validate -> check -> resolve (generator.catalog) -> render every
 output (generator.render.*) -> write atomically (generator.write). No stage
-reaches back. tests/test_build.py holds determinism and atomicity.
+reaches back. tests/test_build.py holds determinism and atomicity,
+tests/test_incremental.py holds that every shortcut below gives the bytes of a
+cold build.
+
+Shortcuts, each measured in benchmarks/run.py:
+- records come from the build cache when their file is unchanged (generator.cache);
+- the three outputs of each model (page, .md, .json) render in forked worker
+  processes, which write them into the new build folder themselves;
+- a model whose inputs (its record, provider, collections, the siblings it
+  lists, site.yaml, templates, code) are unchanged since the last build is
+  not rendered: its files are hard-linked from the previous site;
+- nothing changed at all (same file stamps, code, templates and options): the
+  site on disk is current and the build stops after one walk of the catalog.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import gc
+import hashlib
+import json
+import os
 import sys
 import time
 from collections.abc import Iterator
@@ -15,11 +32,17 @@ from pathlib import Path
 
 import click
 
+from generator.cache import CACHE_DIR, RecordCache, racy
 from generator.catalog import load_catalog
 from generator.problems import Problem, plural
 from generator.render.context import RenderContext
-from generator.render.pages import PAGE_PRODUCERS
+from generator.render.env import template_dirs
+from generator.site import ModelEntry, Site
+from generator.timing import timings
 from generator.write import Output, SiteWriter
+
+PARALLEL_MIN_MODELS = 300  # fewer model pages than this render faster than forking workers
+MEMO_FORMAT = 1
 
 
 @dataclass
@@ -31,56 +54,355 @@ class BuildReport:
     seconds: float
     warnings: list[Problem]
     models: int
+    rendered: int = 0  # models rendered this time (the others were linked from the last build)
+    up_to_date: bool = False
 
 
-def producers():
-    """Return the ordered output producers: pages first, then the machine-readable outputs."""
-    from generator.render.machine import MACHINE_PRODUCERS
+# --- what gets rendered ------------------------------------------------------------------------
 
-    return PAGE_PRODUCERS + MACHINE_PRODUCERS
+def model_outputs(ctx: RenderContext, m: ModelEntry) -> list[Output]:
+    """Return the three files of one model: its page, its Markdown twin and its JSON twin."""
+    from generator.render import data, pages, twins
+
+    tpl = ctx.text.get_template("model.md.j2")
+    fenced = ctx.memo("fenced", lambda: twins.fenced_snippets(ctx))
+    with timings("render: model pages"):
+        page = pages.model_page(ctx, m)
+    with timings("render: model twins"):
+        md = twins.model_twin(ctx, m, tpl, fenced)
+        js = data.model_json(ctx.site, m)
+    return [page, md, js]
+
+
+def site_producers():
+    """Return the producers of every output that is not one model's: listings, machine files."""
+    from generator.render import data, feeds, llms, openapi, pages, twins
+
+    return (
+        ("listings", pages.catalog_page), ("listings", pages.provider_pages),
+        ("listings", pages.collection_pages), ("listings", pages.pricing_page),
+        ("listings", pages.compare_page), ("listings", pages.leaderboard_page),
+        ("docs", pages.doc_pages), ("docs", pages.not_found_page),
+        ("twins", twins.provider_twins), ("twins", twins.doc_twins),
+        ("api json", data.api_files), ("llms.txt", llms.llms_files),
+        ("openapi", openapi.openapi_files), ("sitemap+feed", feeds.feed_files),
+    )
 
 
 def render_all(ctx: RenderContext) -> Iterator[Output]:
-    """Yield every output of the site, assets included, in a fixed order."""
+    """Yield every output of the site, assets included, in a fixed order (one process)."""
     yield from ctx.assets.outputs
-    for produce in producers():
+    for m in ctx.site.models:
+        yield from model_outputs(ctx, m)
+    for _, produce in site_producers():
         yield from produce(ctx)
 
+
+# --- fingerprints --------------------------------------------------------------------------------
+
+def _blake(*parts: str) -> str:
+    h = hashlib.blake2b(digest_size=16)
+    for p in parts:
+        h.update(p.encode("utf-8", "surrogatepass"))
+        h.update(b"\0")
+    return h.hexdigest()
+
+
+def theme_fingerprint(project: Path) -> str:
+    """Return a digest of the generator's code and every template and asset it would use."""
+    h = hashlib.blake2b(digest_size=16)
+    roots = [Path(__file__).resolve().parent] + template_dirs(project)
+    for root in roots:
+        for p in sorted(root.rglob("*")):
+            if p.is_file() and "__pycache__" not in p.parts:
+                h.update(p.relative_to(root).as_posix().encode())
+                h.update(p.read_bytes())
+    return h.hexdigest()
+
+
+def catalog_stamps(project: Path) -> str | None:
+    """Return a digest of every catalog file's name, size and mtime, or None if the tree has problems."""
+    from generator.records.load import find_files
+
+    files, problems = find_files(project)
+    if problems:
+        return None
+    h = hashlib.blake2b(digest_size=16)
+    for f in files:
+        try:
+            st = os.stat(f.path)
+        except OSError:
+            return None
+        if racy(st.st_mtime_ns):  # just edited: (size, mtime) cannot prove the next build unchanged
+            return None
+        h.update(f"{f.display}\0{st.st_size}\0{st.st_mtime_ns}\n".encode("utf-8", "surrogatepass"))
+    return h.hexdigest()
+
+
+def model_keys(site: Site, digests: dict[str, str], global_key: str) -> dict[str, str]:
+    """Return, per model, a digest of everything its three outputs show.
+
+    That is its record, provider, share and rank, the collections it is in, the
+    models its page lists (more from the provider, family, replacement), and the
+    site-wide inputs in global_key. A template that shows more of other records
+    than this needs `build --no-cache`; the README says so.
+    """
+    coll = {c.id: _blake(json.dumps(c.where.model_dump(mode="json"), sort_keys=True), c.title,
+                         c.description or "", str(len(c.models))) for c in site.collections}
+    keys = {}
+    for m in site.models:
+        parts = [global_key, digests[f"model:{m.id}"], repr(m.share), str(m.rank),
+                 digests[f"provider:{m.provider_id}"], str(len(m.provider.models))]
+        parts += [f"c{c.id}:{coll[c.id]}" for c in m.collections]
+        parts += [f"o{o.id}:{digests['model:' + o.id]}" for o in m.more_from_provider]
+        parts += [f"f{o.id}:{digests['model:' + o.id]}" for o in m.family_siblings]
+        if m.replacement is not None:
+            parts.append(f"r{m.replacement.id}:{digests['model:' + m.replacement.id]}")
+        keys[m.id] = _blake(*parts)
+    return keys
+
+
+def global_key(site: Site, theme: str) -> str:
+    r = site.record
+    return _blake(theme, r.model_dump_json(), site.url, site.build_date.isoformat(), str(len(site.models)),
+                  str(len(site.leaderboard)), str(site.market_tokens),
+                  json.dumps([(d.id, d.title, d.path) for d in site.docs]))
+
+
+class Memo:
+    """What the last successful build into one output folder was made from.
+
+    Kept in .modelcat-cache/ (never in the site): the no-op stamp, per-model keys,
+    and the warnings to repeat when nothing is rebuilt.
+    """
+
+    def __init__(self, project: Path, out: Path):
+        name = hashlib.blake2b(str(out).encode("utf-8", "surrogatepass"), digest_size=8).hexdigest()
+        self.path = project / CACHE_DIR / f"build-{name}.json"
+        self.data: dict = {}
+        try:
+            data = json.loads(self.path.read_text(encoding="utf-8"))
+            if isinstance(data, dict) and data.get("format") == MEMO_FORMAT:
+                self.data = data
+        except (OSError, ValueError):
+            pass  # no memo, or a broken one: a full build, nothing trusted
+
+    def out_matches(self, out: Path) -> bool:
+        """Return whether out is still the folder the last build swapped in."""
+        try:
+            st = os.stat(out)
+        except OSError:
+            return False
+        return self.data.get("out") == [st.st_ino, st.st_dev, st.st_mtime_ns, st.st_ctime_ns]
+
+    def save(self, out: Path, **data) -> None:
+        try:
+            st = os.stat(out)
+            data.update(format=MEMO_FORMAT, out=[st.st_ino, st.st_dev, st.st_mtime_ns, st.st_ctime_ns])
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = self.path.with_name(f"{self.path.name}.{os.getpid()}.tmp")
+            tmp.write_text(json.dumps(data, sort_keys=True), encoding="utf-8")
+            os.replace(tmp, self.path)
+        except OSError:
+            pass  # a read-only project still builds, just never incrementally
+
+
+# --- workers -------------------------------------------------------------------------------------
+
+_WORK: tuple | None = None  # (ctx, folder to write into): set before forking, inherited by workers
+
+
+def _worker_init() -> None:
+    # Die with the build: a SIGKILLed build must not leave workers writing into its folder.
+    import ctypes
+    import signal
+
+    try:
+        ctypes.CDLL(None).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):  # pragma: no cover - not Linux
+        pass
+
+
+def _render_chunk(ids: list[str]) -> tuple[list[str], int]:
+    ctx, folder = _WORK
+    paths, size = [], 0
+    for mid in ids:
+        for o in model_outputs(ctx, ctx.site.models_by_id[mid]):
+            write_file(folder, o)
+            paths.append(o.path)
+            size += len(o.data)
+    return paths, size
+
+
+def write_file(folder: Path, o: Output) -> None:
+    parts = o.path.split("/")
+    if o.path.startswith("/") or any(p in ("", ".", "..") for p in parts):
+        raise RuntimeError(f"unsafe output path {o.path!r}")
+    target = folder / o.path
+    try:
+        fh = open(target, "wb")
+    except FileNotFoundError:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fh = open(target, "wb")
+    with fh:
+        fh.write(o.data)
+
+
+def default_workers() -> int:
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # pragma: no cover
+        return max(1, os.cpu_count() or 1)
+
+
+# --- the build -----------------------------------------------------------------------------------
 
 class Builder:
     """Builds one project, keeping what later builds can reuse (serve rebuilds with one)."""
 
-    def __init__(self, project: Path, base_url: str | None = None, strict: bool = False):
+    def __init__(self, project: Path, base_url: str | None = None, strict: bool = False,
+                 workers: int | None = None, cache: bool = True):
         self.project = project
         self.base_url = base_url
         self.strict = strict
+        self.workers = workers
+        self.cache = cache
 
     def build(self, out: Path | None = None, progress: "Progress | None" = None) -> BuildReport:
-        return build(self.project, out, self.base_url, self.strict, progress)
+        return build(self.project, out, self.base_url, self.strict, progress, self.workers, self.cache)
 
 
 def build(project: Path, out: Path | None = None, base_url: str | None = None, strict: bool = False,
-          progress: "Progress | None" = None) -> BuildReport:
+          progress: "Progress | None" = None, workers: int | None = None, cache: bool = True) -> BuildReport:
     """Build the site of project into out (default project/site); raise CatalogError on bad input."""
+    # A build makes millions of objects and frees few: the cyclic GC would only rescan them.
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _build(project, out, base_url, strict, progress, workers, cache)
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _build(project: Path, out: Path | None, base_url: str | None, strict: bool,
+           progress: "Progress | None", workers: int | None, use_cache: bool) -> BuildReport:
     start = time.perf_counter()
-    out = out if out is not None else project / "site"
-    site, warnings = load_catalog(project, base_url=base_url, strict=strict)
+    timings.reset()
+    out = (out if out is not None else project / "site").absolute()
+    workers = workers or default_workers()
+    memo = Memo(project, out) if use_cache else None
+
+    with timings("stamp"):
+        theme = theme_fingerprint(project)
+        options = json.dumps([base_url, strict, os.environ.get("SOURCE_DATE_EPOCH", "")])
+        stamps = catalog_stamps(project) if use_cache else None
+        stamp = _blake(theme, options, stamps) if stamps else None
+    if memo is not None and stamp and memo.data.get("stamp") == stamp and memo.out_matches(out):
+        warnings = [Problem(*w) for w in memo.data.get("warnings", [])]
+        d = memo.data
+        return BuildReport(out, d.get("files", 0), d.get("pages", 0), d.get("bytes", 0),
+                           time.perf_counter() - start, warnings, d.get("model_count", 0), 0, up_to_date=True)
+
+    cache = RecordCache(project) if use_cache else None
+    try:
+        site, warnings = load_catalog(project, base_url=base_url, strict=strict, cache=cache, workers=workers)
+    finally:
+        if cache is not None:
+            with timings("cache save"):
+                cache.save()
     ctx = RenderContext.create(project, site)
+
+    with timings("keys"):
+        files = cache.entries if cache is not None else {}
+        digests = {}
+        for m in site.models:  # the file's digest from the cache; else a digest of what was validated
+            entry = files.get(f"catalog/models/{m.id}.yaml")
+            digests[f"model:{m.id}"] = entry["digest"] if entry else _blake(m.record.model_dump_json())
+        for p in site.providers:
+            digests[f"provider:{p.id}"] = _blake(p.name, p.url or "", p.description or "", str(p.byok))
+        keys = model_keys(site, digests, global_key(site, theme))
+        old_keys = memo.data.get("models", {}) if memo is not None and memo.out_matches(out) else {}
+
     pages = 0
     with SiteWriter(out) as writer:
-        for output in render_all(ctx):
-            writer.write(output)
-            if output.path.endswith(".html"):
-                pages += 1
+        reuse = [m for m in site.models if old_keys.get(m.id) == keys[m.id]]
+        with timings("link unchanged"):
+            reuse = [m for m in reuse if _link_model(out, writer, m)]
+        reused = {m.id for m in reuse}
+        todo = [m.id for m in site.models if m.id not in reused]
+        pages += len(reuse)
+
+        for o in ctx.assets.outputs:
+            writer.write(o)
+
+        pool = None
+        results = None
+        global _WORK
+        if workers > 1 and len(todo) >= PARALLEL_MIN_MODELS:
+            import multiprocessing
+
+            _WORK = (ctx, writer.tmp)
+            gc.freeze()  # keep the shared heap's pages shared: no collector writes into them
+            pool = multiprocessing.get_context("fork").Pool(workers, initializer=_worker_init)
+            size = max(20, len(todo) // (workers * 8))
+            chunks = [todo[i:i + size] for i in range(0, len(todo), size)]
+            results = pool.map_async(_render_chunk, chunks)
+        try:
+            if pool is None:
+                for mid in todo:
+                    for o in model_outputs(ctx, site.models_by_id[mid]):
+                        writer.write(o)
+                    pages += 1
+                    if progress is not None:
+                        progress.tick(pages)
+            for name, produce in site_producers():
+                with timings(f"render: {name}"):
+                    outputs = list(produce(ctx))
+                with timings("write"):
+                    for o in outputs:
+                        writer.write(o)
+                        if o.path.endswith(".html"):
+                            pages += 1
                 if progress is not None:
                     progress.tick(pages)
+            if pool is not None:
+                with timings("wait for workers"):
+                    for paths, size in results.get():
+                        writer.adopt(paths, size)
+                        pages += len(paths) // 3
+                pool.close()
+        finally:
+            if pool is not None:
+                pool.terminate()
+                pool.join()
+                gc.unfreeze()
+            _WORK = None
         verify = None
         if strict:
             from generator.linkcheck import verify_links
             verify = verify_links
-        writer.commit(verify)
-    return BuildReport(out, writer.count, pages, writer.bytes, time.perf_counter() - start, warnings,
-                       len(site.models))
+        with timings("swap"):
+            writer.commit(verify)
+
+    report = BuildReport(out, writer.count, pages, writer.bytes, time.perf_counter() - start, warnings,
+                         len(site.models), len(todo))
+    if memo is not None:
+        memo.save(out, stamp=stamp, models=keys, warnings=[dataclasses.astuple(w) for w in warnings], files=report.files,
+                  pages=report.pages, bytes=report.bytes, model_count=report.models)
+    return report
+
+
+def _link_model(old: Path, writer: SiteWriter, m: ModelEntry) -> bool:
+    """Hard-link a model's three files from the previous site; False if any is missing."""
+    names = [m.path + "index.html", m.md_path, m.json_path]
+    try:
+        for name in names:
+            writer.link(old / name, name)
+    except OSError:
+        writer.forget([n for n in names])
+        return False
+    return True
 
 
 class Progress:
@@ -106,18 +428,28 @@ class Progress:
             sys.stderr.flush()
 
 
-def build_command(project: Path, out: Path | None, base_url: str | None, strict: bool) -> None:
+def build_command(project: Path, out: Path | None, base_url: str | None, strict: bool,
+                  workers: int | None = None, cache: bool = True, show_timings: bool = False) -> None:
     """Run a build for the CLI: warnings, then one closing line with counts and time."""
     progress = Progress()
     try:
-        report = build(project, out, base_url, strict, progress)
+        report = build(project, out, base_url, strict, progress, workers, cache)
     finally:
         progress.done()
     for w in report.warnings:
         click.echo(w.format(), err=True)
+    if show_timings:
+        for line in timings.lines():
+            click.echo(line, err=True)
     try:
         shown = report.out.relative_to(Path.cwd())
     except ValueError:
         shown = report.out
+    if report.up_to_date:
+        click.echo(f"up to date: {plural(report.models, 'model')}, nothing changed since the last build "
+                   f"({report.seconds:.2f} s) -> {shown}/")
+        return
+    reused = report.models - report.rendered
+    note = f", {reused:,} unchanged models linked from the last build" if reused else ""
     click.echo(f"built {report.pages:,} pages, {report.files:,} files ({report.bytes / 1e6:.1f} MB) "
-               f"for {plural(report.models, 'model')} in {report.seconds:.2f} s -> {shown}/")
+               f"for {plural(report.models, 'model')} in {report.seconds:.2f} s{note} -> {shown}/")

@@ -14,6 +14,7 @@ from generator.problems import CatalogError, Problem
 from generator.records.checks import check_records
 from generator.records.load import Records, load_records
 from generator.site import Site, build_site
+from generator.timing import timings
 
 
 def today() -> datetime.date:
@@ -24,21 +25,24 @@ def today() -> datetime.date:
     return datetime.date.today()
 
 
-def check_catalog(project: Path) -> tuple[Records, list[Problem]]:
+def check_catalog(project: Path, cache=None, workers: int = 1) -> tuple[Records, list[Problem]]:
     """Return the loaded records and all problems (errors and warnings), sorted."""
-    records = load_records(project)
+    records = load_records(project, cache, workers)
     problems = list(records.problems)
-    if records.site is not None or records.models:
-        problems.extend(check_records(records, today()))
+    with timings("check"):
+        if records.site is not None or records.models:
+            problems.extend(check_records(records, today()))
     return records, sorted(problems)
 
 
-def load_catalog(project: Path, base_url: str | None = None, strict: bool = False) -> tuple[Site, list[Problem]]:
+def load_catalog(project: Path, base_url: str | None = None, strict: bool = False,
+                 cache=None, workers: int = 1) -> tuple[Site, list[Problem]]:
     """Return (resolved site, warnings), or raise CatalogError listing every problem."""
-    records, problems = check_catalog(project)
+    records, problems = check_catalog(project, cache, workers)
     if strict:
         problems = [p.as_error() for p in problems]
     errors = [p for p in problems if not p.warning]
     if errors or records.site is None:
         raise CatalogError(problems)
-    return build_site(records, base_url), problems
+    with timings("resolve"):
+        return build_site(records, base_url), problems

@@ -62,11 +62,17 @@ def validate(project: Path, strict: bool) -> None:
               help="Output folder (default: site/ in the project).")
 @click.option("--base-url", default=None, help="Override site.yaml url for absolute URLs.")
 @click.option("--strict", is_flag=True, help="Fail on warnings and on broken internal links.")
-def build(project: Path, out: Path | None, base_url: str | None, strict: bool) -> None:
+@click.option("--workers", type=click.IntRange(1, 64), default=None,
+              help="Processes that render model pages (default: the CPUs available).")
+@click.option("--no-cache", is_flag=True,
+              help="Ignore .modelcat-cache/: parse every record and render every page.")
+@click.option("--timings", is_flag=True, help="Print the time of each build phase.")
+def build(project: Path, out: Path | None, base_url: str | None, strict: bool, workers: int | None,
+          no_cache: bool, timings: bool) -> None:
     """Validate, then render the whole site into --out atomically."""
     from generator.build import build_command
 
-    build_command(_project(project), out, base_url, strict)
+    build_command(_project(project), out, base_url, strict, workers, not no_cache, timings)
 
 
 @main.command()

@@ -37,6 +37,8 @@ class State:
 
     def __init__(self):
         self.version = 0
+        self.ok = True
+        self.good = False  # whether any build has succeeded yet
         self.problems: list[str] = []
         self.cond = threading.Condition()
 
@@ -44,11 +46,13 @@ class State:
         with self.cond:
             if ok:
                 self.version += 1
+                self.good = True
+            self.ok = ok
             self.problems = problems
             self.cond.notify_all()
 
     def snapshot(self) -> dict:
-        return {"version": self.version, "ok": not self.problems, "problems": self.problems}
+        return {"version": self.version, "ok": self.ok, "problems": self.problems}
 
 
 class Handler(SimpleHTTPRequestHandler):
@@ -60,6 +64,10 @@ class Handler(SimpleHTTPRequestHandler):
     def do_GET(self):
         if self.path.startswith(EVENTS):
             return self._events()
+        if not self.state.good:  # the first build failed: a page whose script shows why, then reloads
+            return self._html(b"<!doctype html><html lang=en><title>modelcat serve</title><body>"
+                              b"<p>No good build yet: the problems are listed below and in the terminal.</p>"
+                              b"</body></html>", HTTPStatus.SERVICE_UNAVAILABLE)
         path = self.translate_path(self.path)
         p = Path(path)
         if p.is_dir() and self.path.split("?")[0].endswith("/"):
@@ -124,7 +132,7 @@ def rebuild(project: Path, out: Path, state: State, builder=None) -> bool:
         state.publish(False, [exc.format_message()])
         return False
     except Exception as exc:  # a template bug must not kill the server
-        message = f"build failed: {type(exc).__name__}: {html.escape(str(exc))}"
+        message = f"build failed: {type(exc).__name__}: {exc}"
         click.echo(message, err=True)
         state.publish(False, [message])
         return False

@@ -98,6 +98,13 @@ class SiteWriter:
 
     def write(self, output: Output) -> None:
         path = output.path
+        self._claim(path)
+        with open(self.tmp / path, "wb") as fh:
+            fh.write(output.data)
+        self.count += 1
+        self.bytes += len(output.data)
+
+    def _claim(self, path: str) -> None:
         if path in self._seen:
             raise RuntimeError(f"two outputs claim {path!r}")
         parts = path.split("/")
@@ -108,10 +115,38 @@ class SiteWriter:
         if folder and folder not in self._dirs:
             (self.tmp / folder).mkdir(parents=True, exist_ok=True)
             self._dirs.add(folder)
-        with open(self.tmp / path, "wb") as fh:
-            fh.write(output.data)
+
+    def link(self, source: Path, path: str) -> None:
+        """Hard-link an unchanged file of the previous site in as path (raises OSError if gone)."""
+        self._claim(path)
+        os.link(source, self.tmp / path)
         self.count += 1
-        self.bytes += len(output.data)
+        self.bytes += os.stat(self.tmp / path).st_size
+
+    def forget(self, paths: Iterable[str]) -> None:
+        """Undo link() of paths (a model whose files were only partly there is rendered instead)."""
+        for path in paths:
+            if path in self._seen:
+                self._seen.discard(path)
+                try:
+                    size = os.stat(self.tmp / path).st_size
+                    os.unlink(self.tmp / path)
+                    self.count -= 1
+                    self.bytes -= size
+                except OSError:
+                    pass
+
+    def adopt(self, paths: list[str], size: int) -> None:
+        """Account for files a worker process wrote into the folder itself."""
+        for path in paths:
+            if path in self._seen:
+                raise RuntimeError(f"two outputs claim {path!r}")
+            parts = path.split("/")
+            if path.startswith("/") or any(p in ("", ".", "..") for p in parts):
+                raise RuntimeError(f"unsafe output path {path!r}")
+            self._seen.add(path)
+        self.count += len(paths)
+        self.bytes += size
 
     def write_all(self, outputs: Iterable[Output]) -> None:
         for o in outputs:

@@ -18,6 +18,7 @@ from generator.problems import Problem
 from generator.records import schema
 from generator.records.source import SourceMap, decode, parse_yaml
 from generator.records.validate import validate
+from generator.timing import timings
 
 MAX_FILE_BYTES = 5 * 1024 * 1024  # a record is a few KB; refuse anything absurd before parsing
 MAX_FILES = 200_000
@@ -187,13 +188,14 @@ def _is_id(text: str) -> bool:
     return len(text) <= 100 and text not in (".", "..") and schema.ID_RE.match(text) is not None
 
 
-def read_file(f: CatalogFile) -> tuple[Any, SourceMap, list[Problem], str | None]:
-    """Return (data, source map, problems, markdown body) for one catalog file."""
-    try:
-        with open(f.path, "rb") as fh:
-            raw = fh.read(MAX_FILE_BYTES + 1)
-    except OSError as exc:
-        return None, SourceMap(f.display), [Problem(f.display, 1, 1, "", f"cannot read: {exc.strerror}")], None
+def read_file(f: CatalogFile, raw: bytes | None = None) -> tuple[Any, SourceMap, list[Problem], str | None]:
+    """Return (data, source map, problems, markdown body) for one catalog file (raw: its bytes, if read)."""
+    if raw is None:
+        try:
+            with open(f.path, "rb") as fh:
+                raw = fh.read(MAX_FILE_BYTES + 1)
+        except OSError as exc:
+            return None, SourceMap(f.display), [Problem(f.display, 1, 1, "", f"cannot read: {exc.strerror}")], None
     text, problems = decode(raw, f.display)
     if text is None:
         return None, SourceMap(f.display), problems, None
@@ -219,23 +221,109 @@ def _read_doc(text: str, display: str) -> tuple[Any, SourceMap, list[Problem], s
     return {}, SourceMap(display), [], text
 
 
-def load_records(project: Path) -> Records:
-    """Return the valid records of project/catalog and every problem found."""
+CACHED_KINDS = {"model": schema.ModelRecord, "provider": schema.ProviderRecord}
+PARALLEL_MIN = 400  # below this many files to parse, forking workers costs more than it saves
+
+
+class LazySources(dict):
+    """Source maps by display path; files that came from the build cache are parsed on demand.
+
+    Positions are needed only to report a problem, and cross-record problems are rare:
+    re-reading the one file then is far cheaper than keeping every map of every build.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.files: dict[str, CatalogFile] = {}
+
+    def get(self, key, default=None):
+        if key in self:
+            return self[key]
+        f = self.files.get(key)
+        if f is None:
+            return default
+        sm = read_file(f)[1]
+        self[key] = sm
+        return sm
+
+
+def load_records(project: Path, cache=None, workers: int = 1) -> Records:
+    """Return the valid records of project/catalog and every problem found.
+
+    With a RecordCache, models and providers whose bytes are unchanged come from
+    the cache as JSON (no YAML parse); with workers > 1, many files to parse are
+    parsed and validated in forked processes. The result is the same either way.
+    """
     records = Records()
-    files, problems = find_files(project)
+    records.sources = LazySources()
+    with timings("read"):
+        files, problems = find_files(project)
     records.problems.extend(problems)
-    for f in files:
-        data, sm, problems, body = read_file(f)
+    misses: list[tuple[CatalogFile, bytes | None, str | None]] = []
+    hits: list[tuple[CatalogFile, str]] = []
+    with timings("read"):
+        for f in files:
+            if cache is not None and f.kind in CACHED_KINDS:
+                value, raw, digest = cache.get(f.display, f.path)
+                if value is not None:
+                    hits.append((f, value))
+                    continue
+                misses.append((f, raw, digest))
+            else:
+                misses.append((f, None, None))
+    with timings("validate"):
+        for f, value in hits:  # a cached value validated before; this only rebuilds the object
+            records.sources.files[f.display] = f
+            _keep(records, f, CACHED_KINDS[f.kind].model_validate_json(value))
+    parsed = _parse_all(misses, workers)
+    for (f, raw, digest), (data, sm, problems, body) in zip(misses, parsed):
         records.sources[f.display] = sm
         if problems:
             records.problems.extend(problems)
             records.invalid.add(f"{f.kind}:{f.id}")
             continue
-        _add(records, f, data, sm, body)
+        with timings("validate"):
+            rec = _add(records, f, data, sm, body)
+        if cache is not None and rec is not None and f.kind in CACHED_KINDS and digest is not None:
+            cache.put(f.display, f.path, digest, rec.model_dump_json())
+    # the same order whatever came from where: models and providers by id
+    records.models = dict(sorted(records.models.items()))
+    records.providers = dict(sorted(records.providers.items()))
     return records
 
 
-def _add(records: Records, f: CatalogFile, data: Any, sm: SourceMap, body: str | None) -> None:
+def _keep(records: Records, f: CatalogFile, rec) -> None:
+    if f.kind == "model":
+        records.models[f.id] = rec
+    else:
+        records.providers[f.id] = rec
+    records.paths[f"{f.kind}:{f.id}"] = f.display
+
+
+def _parse_all(items: list, workers: int) -> list:
+    if workers > 1 and len(items) >= PARALLEL_MIN:
+        import multiprocessing
+
+        try:
+            mp = multiprocessing.get_context("fork")
+        except ValueError:  # pragma: no cover - no fork on this platform
+            mp = None
+        if mp is not None:
+            size = max(50, len(items) // (workers * 8))
+            chunks = [[(f, raw) for f, raw, _ in items[i:i + size]] for i in range(0, len(items), size)]
+            with timings("parse"), mp.Pool(workers) as pool:
+                return [r for chunk in pool.map(_parse_chunk, chunks) for r in chunk]
+    with timings("parse"):
+        return [read_file(f, raw) for f, raw, _ in items]
+
+
+def _parse_chunk(chunk: list) -> list:
+    return [read_file(f, raw) for f, raw in chunk]
+
+
+def _add(records: Records, f: CatalogFile, data: Any, sm: SourceMap, body: str | None):
+    """Validate one parsed file into records; return the model or provider record, if valid."""
+    rec = None
     if f.kind == "site":
         rec, problems = validate(schema.SiteRecord, data, sm)
         records.site = rec
@@ -272,6 +360,7 @@ def _add(records: Records, f: CatalogFile, data: Any, sm: SourceMap, body: str |
             records.docs.append(DocRecord(f.id, rec, body or "", f.display))
             records.paths[f"doc:{f.id}"] = f.display
     records.problems.extend(problems)
+    return rec if f.kind in CACHED_KINDS else None
 
 
 class _SubMap(SourceMap):

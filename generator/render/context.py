@@ -88,6 +88,13 @@ class RenderContext:
     text: jinja2.Environment
     assets: Assets
     snippets: dict[str, Snippet]
+    _memo: dict = field(default_factory=dict)
+
+    def memo(self, name: str, make):
+        """Return a value computed once per build (blocks that are the same on every page)."""
+        if name not in self._memo:
+            self._memo[name] = make()
+        return self._memo[name]
 
     @classmethod
     def create(cls, project: Path, site: Site) -> "RenderContext":

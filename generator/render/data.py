@@ -105,16 +105,24 @@ def dumps(value, pretty: bool = True) -> bytes:
     return (text + "\n").encode("utf-8")
 
 
-def json_twins(ctx: RenderContext) -> Iterator[Output]:
-    """Yield models/<p>/<slug>.json, then api/models.json and the schema."""
+def model_json(site: Site, m: ModelEntry) -> Output:
+    """Return models/<p>/<slug>.json."""
+    return Output(m.json_path, dumps(model_document(site, m)))
+
+
+def api_files(ctx: RenderContext) -> Iterator[Output]:
+    """Yield api/models.json and the published schema."""
     site = ctx.site
-    docs = []
-    for m in site.models:
-        doc = model_document(site, m)
-        docs.append(doc)
-        yield Output(m.json_path, dumps(doc))
+    docs = [model_document(site, m) for m in site.models]
     yield Output(MODELS_PATH, dumps({"object": "list", "data": docs}, pretty=False))
     yield Output(SCHEMA_PATH, dumps(published_schema(site)))
+
+
+def json_twins(ctx: RenderContext) -> Iterator[Output]:
+    """Yield models/<p>/<slug>.json, then api/models.json and the schema."""
+    for m in ctx.site.models:
+        yield model_json(ctx.site, m)
+    yield from api_files(ctx)
 
 
 DATA_PRODUCERS = (json_twins,)

@@ -8,7 +8,6 @@ template does arithmetic. tests/test_render_env.py holds the escaping rules.
 from __future__ import annotations
 
 import json
-import posixpath
 from pathlib import Path
 
 import jinja2
@@ -49,8 +48,14 @@ def relative(target: str, from_dir: str) -> str:
         anchor = "#" + anchor
     if target == "" or target.endswith("/"):
         target += "index.html"
-    rel = posixpath.relpath(target, from_dir or ".")
-    return rel + anchor
+    # posixpath.relpath would do, but its abspath calls cost more than a page's
+    # rendering when every page holds dozens of links; site paths are already normal.
+    t = target.split("/")
+    f = from_dir.split("/")[:-1] if from_dir else []
+    common = 0
+    while common < len(f) and common < len(t) - 1 and f[common] == t[common]:
+        common += 1
+    return "../" * (len(f) - common) + "/".join(t[common:]) + anchor
 
 
 def make_env(project: Path, text: bool = False) -> jinja2.Environment:

@@ -44,12 +44,24 @@ def render(ctx: RenderContext, template: str, page: PageInfo, **extra) -> Output
                  "item": site.absolute(c.path if c.path is not None else page.path)}
                 for i, c in enumerate(crumbs)],
         })
+    rows = ctx.memo("rows", dict)
+
+    def model_row(m: ModelEntry, show_provider: bool, later: bool) -> Markup:
+        # The same model is listed on the catalog, its provider and its collections:
+        # a row is rendered once per distinct set of links and kept for the build.
+        key = (m.id, show_provider, later, link(m.path), link(m.provider.path))
+        row = rows.get(key)
+        if row is None:
+            macros = ctx.memo("_model_list.html", lambda: ctx.html.get_template("_model_list.html").module)
+            row = rows[key] = macros.row(m, show_provider, later, link)
+        return row
+
     nav = [(title, path, link(path), _active(page.path, path)) for title, path in NAV]
     docs_nav = [(d.title, d.path, link(d.path), page.path == d.path) for d in site.docs]
     html = ctx.html.get_template(template).render(
         site=site, page=page, link=link, asset=asset, canonical=site.absolute(page.path if page.path != "404.html" else ""),
         nav=nav, docs_nav=docs_nav, llms_link=link("llms.txt"), openapi_link=link("openapi.json"),
-        is_404=is_404, **extra)
+        is_404=is_404, model_row=model_row, **extra)
     return Output(page.file, html.encode("utf-8"))
 
 
