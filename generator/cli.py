@@ -48,7 +48,18 @@ def validate(project: Path, strict: bool) -> None:
     from generator.catalog import load_catalog
     from generator.problems import plural, summary
 
-    site, warnings = load_catalog(_project(project), strict=strict)
+    from generator.build import default_workers
+    from generator.cache import RecordCache
+
+    import gc
+
+    gc.disable()  # many objects, little garbage: the collector would only rescan them
+    root = _project(project)
+    cache = RecordCache(root)
+    try:
+        site, warnings = load_catalog(root, strict=strict, cache=cache, workers=default_workers())
+    finally:
+        cache.save()
     _print_warnings(warnings)
     tail = f" ({summary(warnings)[:-1]})" if warnings else ""
     counts = [plural(len(site.models), "model"), plural(len(site.providers), "provider"),
