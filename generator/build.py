@@ -32,14 +32,17 @@ from pathlib import Path
 
 import click
 
+from typing import TYPE_CHECKING
+
 from generator.cache import CACHE_DIR, RecordCache, racy
-from generator.catalog import load_catalog
 from generator.problems import Problem, plural
-from generator.render.context import RenderContext
-from generator.render.env import template_dirs
-from generator.site import ModelEntry, Site
+from generator.theme import template_dirs
 from generator.timing import timings
-from generator.write import Output, SiteWriter
+
+if TYPE_CHECKING:  # the renderer's imports cost more than a no-op build: loaded when needed
+    from generator.render.context import RenderContext
+    from generator.site import ModelEntry, Site
+    from generator.write import Output, SiteWriter
 
 PARALLEL_MIN_MODELS = 300  # fewer model pages than this render faster than forking workers
 MEMO_FORMAT = 1
@@ -303,6 +306,10 @@ def _build(project: Path, out: Path | None, base_url: str | None, strict: bool,
         d = memo.data
         return BuildReport(out, d.get("files", 0), d.get("pages", 0), d.get("bytes", 0),
                            time.perf_counter() - start, warnings, d.get("model_count", 0), 0, up_to_date=True)
+
+    from generator.catalog import load_catalog
+    from generator.render.context import RenderContext
+    from generator.write import SiteWriter
 
     cache = RecordCache(project) if use_cache else None
     try:

@@ -34,3 +34,11 @@ def vnu_jar() -> Path:
                 missing("Java is not installed (apt-get install -y default-jre-headless)")
             return Path(c)
     missing("the Nu HTML Checker is not installed (npm install --prefix .tools vnu-jar)")
+
+
+def axe_js() -> str:
+    """Return axe-core's script (npm registry, installed by .ci/run into .tools/)."""
+    path = Path(os.environ.get("AXE_JS", "") or REPO / ".tools/node_modules/axe-core/axe.min.js")
+    if not path.is_file():
+        missing("axe-core is not installed (npm install --prefix .tools axe-core)")
+    return path.read_text(encoding="utf-8")

@@ -8,21 +8,16 @@ tests/test_load.py covers each refusal.
 
 from __future__ import annotations
 
-import os
-import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from generator.problems import Problem
+from generator.records.files import MAX_FILE_BYTES, MAX_FILES, CatalogFile, find_files  # noqa: F401
 from generator.records import schema
 from generator.records.source import SourceMap, decode, parse_yaml
 from generator.records.validate import validate
 from generator.timing import timings
-
-MAX_FILE_BYTES = 5 * 1024 * 1024  # a record is a few KB; refuse anything absurd before parsing
-MAX_FILES = 200_000
-
 
 @dataclass(frozen=True)
 class DocRecord:
@@ -47,145 +42,6 @@ class Records:
     # records skip what they imply ("no such provider"), it is reported already
     invalid: set[str] = field(default_factory=set)
     problems: list[Problem] = field(default_factory=list)
-
-
-@dataclass(frozen=True)
-class CatalogFile:
-    kind: str  # site, collections, provider, model, doc
-    path: Path
-    display: str  # path relative to the project, with forward slashes
-    id: str = ""  # the id the path implies
-
-
-def find_files(project: Path) -> tuple[list[CatalogFile], list[Problem]]:
-    """Return the catalog's files in a stable order, and problems with the tree itself."""
-    root = project / "catalog"
-    real_root = os.path.realpath(root)
-    files: list[CatalogFile] = []
-    problems: list[Problem] = []
-    count = 0
-
-    def display(p: Path) -> str:
-        return p.relative_to(project).as_posix()
-
-    def problem(p: Path, message: str, warning: bool = False) -> None:
-        problems.append(Problem(display(p), 1, 1, "", message, warning))
-
-    def usable(p: Path, want_dir: bool) -> bool:
-        """Return whether p is a regular file (or folder) inside the catalog."""
-        try:
-            st = os.lstat(p)
-        except OSError as exc:
-            problem(p, f"cannot read: {exc.strerror}")
-            return False
-        if stat.S_ISLNK(st.st_mode):
-            target = os.path.realpath(p)
-            if os.path.commonpath([real_root, target]) != real_root:
-                problem(p, "symbolic link leads outside the catalog; copy the file in instead")
-                return False
-            try:
-                st = os.stat(p)
-            except OSError:
-                problem(p, "symbolic link points at nothing")
-                return False
-        if want_dir:
-            if not stat.S_ISDIR(st.st_mode):
-                problem(p, "expected a folder here")
-                return False
-            return True
-        if stat.S_ISDIR(st.st_mode):
-            problem(p, "expected a file, found a folder")
-            return False
-        if not stat.S_ISREG(st.st_mode):
-            problem(p, "not a regular file (a pipe, socket or device?); refusing to read it")
-            return False
-        if st.st_size > MAX_FILE_BYTES:
-            problem(p, f"file is {st.st_size / 1e6:.1f} MB; catalog files are limited to "
-                       f"{MAX_FILE_BYTES // (1024 * 1024)} MB")
-            return False
-        return True
-
-    def entries(folder: Path) -> list[os.DirEntry]:
-        nonlocal count
-        try:
-            with os.scandir(folder) as it:
-                found = sorted((e for e in it if not e.name.startswith(".")), key=lambda e: e.name)
-        except OSError as exc:
-            problem(folder, f"cannot list folder: {exc.strerror}")
-            return []
-        count += len(found)
-        if count > MAX_FILES:
-            raise _TooMany()
-        return found
-
-    def id_file(p: Path, suffix: str, kind: str, what: str) -> str | None:
-        """Return the id a file name implies, or report why it cannot be one."""
-        name = p.name
-        if not name.endswith(suffix):
-            hint = " (use the .yaml extension)" if name.endswith(".yml") else ""
-            problem(p, f"ignored: not a {suffix} file{hint}", warning=True)
-            return None
-        stem = name[: -len(suffix)]
-        if not _is_id(stem):
-            problem(p, f"{what} {stem!r} is not a valid id: use lowercase letters, digits, "
-                       '".", "_" or "-", starting with a letter or digit, at most 100 characters')
-            return None
-        return stem if usable(p, False) else None
-
-    try:
-        for name, kind in (("site.yaml", "site"), ("collections.yaml", "collections")):
-            p = root / name
-            if os.path.lexists(p):
-                if usable(p, False):
-                    files.append(CatalogFile(kind, p, display(p)))
-            elif kind == "site":
-                problem(p, "required file is missing: the gateway's name, URL, API and errors")
-        known = {"site.yaml", "collections.yaml", "providers", "models", "docs"}
-        for entry in entries(root):
-            if entry.name not in known:
-                problem(root / entry.name, "ignored: not part of the catalog layout "
-                        "(site.yaml, collections.yaml, providers/, models/, docs/)", warning=True)
-        providers = root / "providers"
-        if os.path.lexists(providers) and usable(providers, True):
-            for entry in entries(providers):
-                p = providers / entry.name
-                pid = id_file(p, ".yaml", "provider", "provider id")
-                if pid:
-                    files.append(CatalogFile("provider", p, display(p), pid))
-        models = root / "models"
-        if os.path.lexists(models) and usable(models, True):
-            for pentry in entries(models):
-                folder = models / pentry.name
-                if not _is_id(pentry.name):
-                    problem(folder, f"provider folder {pentry.name!r} is not a valid id: use lowercase "
-                                    'letters, digits, ".", "_" or "-"')
-                    continue
-                if not usable(folder, True):
-                    continue
-                for entry in entries(folder):
-                    p = folder / entry.name
-                    slug = id_file(p, ".yaml", "model", "model slug")
-                    if slug:
-                        files.append(CatalogFile("model", p, display(p), f"{pentry.name}/{slug}"))
-        docs = root / "docs"
-        if os.path.lexists(docs) and usable(docs, True):
-            for entry in entries(docs):
-                p = docs / entry.name
-                doc_id = id_file(p, ".md", "doc", "docs page id")
-                if doc_id:
-                    files.append(CatalogFile("doc", p, display(p), doc_id))
-    except _TooMany:
-        problems.append(Problem("catalog", 1, 1, "", f"more than {MAX_FILES:,} entries in the "
-                                "catalog; refusing to read it"))
-    return files, problems
-
-
-class _TooMany(Exception):
-    pass
-
-
-def _is_id(text: str) -> bool:
-    return len(text) <= 100 and text not in (".", "..") and schema.ID_RE.match(text) is not None
 
 
 def read_file(f: CatalogFile, raw: bytes | None = None) -> tuple[Any, SourceMap, list[Problem], str | None]:

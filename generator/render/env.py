@@ -15,16 +15,7 @@ from markupsafe import Markup
 
 from generator import formats
 from generator.render import markdown as md
-
-DEFAULT_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
-
-
-def template_dirs(project: Path) -> list[Path]:
-    """Return the template search path: the project's templates/, then the default theme."""
-    own = project / "templates"
-    dirs = [own] if own.is_dir() and own.resolve() != DEFAULT_TEMPLATES.resolve() else []
-    return dirs + [DEFAULT_TEMPLATES]
-
+from generator.theme import DEFAULT_TEMPLATES, template_dirs  # noqa: F401
 
 def script_json(value) -> Markup:
     """Return JSON safe inside <script>: no </script>, <!--, or U+2028 can break out."""
