@@ -226,15 +226,26 @@ def _worker_init() -> None:
         pass
 
 
-def _render_chunk(ids: list[str]) -> tuple[list[str], int]:
+def _run_task(task: tuple) -> tuple[list[str], int, int, dict[str, float]]:
+    """Render one task in a worker and write its files: ("models", ids) or ("site", producer index).
+
+    Returns (paths written, bytes, HTML pages, phase times of this task).
+    """
     ctx, folder = _WORK
-    paths, size = [], 0
-    for mid in ids:
-        for o in model_outputs(ctx, ctx.site.models_by_id[mid]):
-            write_file(folder, o)
-            paths.append(o.path)
-            size += len(o.data)
-    return paths, size
+    timings.reset()
+    paths, size, pages = [], 0, 0
+    if task[0] == "models":
+        outputs = (o for mid in task[1] for o in model_outputs(ctx, ctx.site.models_by_id[mid]))
+    else:
+        name, produce = site_producers()[task[1]]
+        with timings(f"render: {name}"):
+            outputs = list(produce(ctx))
+    for o in outputs:
+        write_file(folder, o)
+        paths.append(o.path)
+        size += len(o.data)
+        pages += o.path.endswith(".html")
+    return paths, size, pages, dict(timings.totals)
 
 
 def write_file(folder: Path, o: Output) -> None:
@@ -343,48 +354,49 @@ def _build(project: Path, out: Path | None, base_url: str | None, strict: bool,
         for o in ctx.assets.outputs:
             writer.write(o)
 
-        pool = None
-        results = None
         global _WORK
-        if workers > 1 and len(todo) >= PARALLEL_MIN_MODELS:
+        if workers > 1 and len(site.models) >= PARALLEL_MIN_MODELS:
+            # Everything renders in forked workers, which write their own files: the big
+            # listings and machine files first (one task each), then models in chunks.
             import multiprocessing
 
             _WORK = (ctx, writer.tmp)
             gc.freeze()  # keep the shared heap's pages shared: no collector writes into them
-            pool = multiprocessing.get_context("fork").Pool(workers, initializer=_worker_init)
             size = max(20, len(todo) // (workers * 8))
-            chunks = [todo[i:i + size] for i in range(0, len(todo), size)]
-            results = pool.map_async(_render_chunk, chunks)
-        try:
-            if pool is None:
-                for mid in todo:
-                    for o in model_outputs(ctx, site.models_by_id[mid]):
-                        writer.write(o)
-                    pages += 1
-                    if progress is not None:
-                        progress.tick(pages)
+            tasks = [("site", i) for i in range(len(site_producers()))]
+            tasks += [("models", todo[i:i + size]) for i in range(0, len(todo), size)]
+            pool = multiprocessing.get_context("fork").Pool(workers, initializer=_worker_init)
+            try:
+                with timings("render in workers (wall)"):
+                    for paths, size, n, spent in pool.imap_unordered(_run_task, tasks):
+                        writer.adopt(paths, size)
+                        pages += n
+                        for phase, secs in spent.items():
+                            timings.add(phase + " (in a worker)", secs)
+                        if progress is not None:
+                            progress.tick(pages)
+                pool.close()
+            finally:
+                pool.terminate()
+                pool.join()
+                gc.unfreeze()
+                _WORK = None
+        else:
+            for mid in todo:
+                for o in model_outputs(ctx, site.models_by_id[mid]):
+                    writer.write(o)
+                pages += 1
+                if progress is not None:
+                    progress.tick(pages)
             for name, produce in site_producers():
                 with timings(f"render: {name}"):
                     outputs = list(produce(ctx))
                 with timings("write"):
                     for o in outputs:
                         writer.write(o)
-                        if o.path.endswith(".html"):
-                            pages += 1
+                        pages += o.path.endswith(".html")
                 if progress is not None:
                     progress.tick(pages)
-            if pool is not None:
-                with timings("wait for workers"):
-                    for paths, size in results.get():
-                        writer.adopt(paths, size)
-                        pages += len(paths) // 3
-                pool.close()
-        finally:
-            if pool is not None:
-                pool.terminate()
-                pool.join()
-                gc.unfreeze()
-            _WORK = None
         verify = None
         if strict:
             from generator.linkcheck import verify_links

@@ -23,6 +23,7 @@ from pathlib import Path
 import click
 
 RENAME_EXCHANGE = 2
+BACKGROUND_DELETE_FILES = 5000
 AT_FDCWD = -100
 
 
@@ -60,6 +61,23 @@ def exchange(a: Path, b: Path) -> bool:
     if err in (errno.ENOSYS, errno.EINVAL, errno.ENOTSUP):
         return False
     raise OSError(err, os.strerror(err), str(b))
+
+
+def _delete_in_background(folder: Path) -> bool:
+    """Remove folder in a detached grandchild process; False if it could not be started."""
+    try:
+        pid = os.fork()
+    except OSError:
+        return False
+    if pid == 0:  # child: start the grandchild and leave at once, so nothing waits on a zombie
+        try:
+            if os.fork() == 0:
+                os.setsid()
+                shutil.rmtree(folder, ignore_errors=True)
+        finally:
+            os._exit(0)
+    os.waitpid(pid, 0)
+    return True
 
 
 class SiteWriter:
@@ -165,7 +183,12 @@ class SiteWriter:
         else:
             os.rename(self.tmp, self.out)
             return
-        shutil.rmtree(self.tmp, ignore_errors=True)  # now holds the previous site
+        # self.tmp now holds the previous site. A big one is deleted by a detached process,
+        # so that the command (and serve's reload) need not wait for thousands of unlinks;
+        # should that process die, the next build removes the folder as a stale one.
+        if self.count >= BACKGROUND_DELETE_FILES and _delete_in_background(self.tmp):
+            return
+        shutil.rmtree(self.tmp, ignore_errors=True)
 
     def __exit__(self, exc_type, exc, tb) -> None:
         if exc_type is not None and self.tmp.exists():
