@@ -134,23 +134,25 @@ class SiteWriter:
             (self.tmp / folder).mkdir(parents=True, exist_ok=True)
             self._dirs.add(folder)
 
-    def link(self, source: Path, path: str) -> None:
-        """Hard-link an unchanged file of the previous site in as path (raises OSError if gone)."""
+    def claim(self, path: str) -> None:
+        """Reserve path (and make its folder) for a file that is linked in rather than written."""
         self._claim(path)
-        os.link(source, self.tmp / path)
-        self.count += 1
-        self.bytes += os.stat(self.tmp / path).st_size
+
+    def count_linked(self, paths: Iterable[str], old: Path) -> None:
+        """Account for files hard-linked into the folder (their size, as the old site has it)."""
+        for path in paths:
+            self.count += 1
+            self.bytes += os.stat(old / path).st_size if self.count_link_bytes else 0
+
+    count_link_bytes = False  # a stat per linked file costs as much as the link: sizes are skipped
 
     def forget(self, paths: Iterable[str]) -> None:
-        """Undo link() of paths (a model whose files were only partly there is rendered instead)."""
+        """Release claimed paths whose link failed (the model is rendered instead)."""
         for path in paths:
             if path in self._seen:
                 self._seen.discard(path)
                 try:
-                    size = os.stat(self.tmp / path).st_size
                     os.unlink(self.tmp / path)
-                    self.count -= 1
-                    self.bytes -= size
                 except OSError:
                     pass
 

@@ -98,5 +98,5 @@ class RenderContext:
 
     @classmethod
     def create(cls, project: Path, site: Site) -> "RenderContext":
-        return cls(project, site, envs.make_env(project), envs.make_env(project, text=True),
+        return cls(project, site, envs.shared_env(project), envs.shared_env(project, text=True),
                    collect_assets(project), make_snippets(site.record, site.build_date))

@@ -8,6 +8,7 @@ template does arithmetic. tests/test_render_env.py holds the escaping rules.
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import jinja2
@@ -49,17 +50,61 @@ def relative(target: str, from_dir: str) -> str:
     return "../" * (len(f) - common) + "/".join(t[common:]) + anchor
 
 
-def make_env(project: Path, text: bool = False) -> jinja2.Environment:
+class _QuietBytecodeCache(jinja2.FileSystemBytecodeCache):
+    """Compiled templates on disk, keyed by each template's source checksum; a cache
+    that cannot be read or written is simply not used."""
+
+    def load_bytecode(self, bucket) -> None:
+        try:
+            super().load_bytecode(bucket)
+        except (OSError, ValueError, EOFError):
+            pass
+
+    def dump_bytecode(self, bucket) -> None:
+        try:
+            super().dump_bytecode(bucket)
+        except OSError:
+            pass
+
+
+def _bytecode_cache():
+    # The user's cache folder, shared by projects: an entry is valid for its template source only.
+    root = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "modelcat" / "jinja"
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return None
+    return _QuietBytecodeCache(str(root), pattern=f"__jinja2_{jinja2.__version__}_%s.cache")
+
+
+_ENVS: dict[tuple, jinja2.Environment] = {}
+
+
+def shared_env(project: Path, text: bool = False) -> jinja2.Environment:
+    """Return make_env(project, text), kept for the life of the process (serve rebuilds).
+
+    Compiling the templates costs more than rendering a small site; a kept
+    environment recompiles only a template whose file changed (auto_reload).
+    """
+    key = (tuple(str(d) for d in template_dirs(project)), text)
+    env = _ENVS.get(key)
+    if env is None:
+        env = _ENVS[key] = make_env(project, text, auto_reload=True)
+    return env
+
+
+def make_env(project: Path, text: bool = False, auto_reload: bool = False) -> jinja2.Environment:
     """Return the HTML environment, or with text=True the plain-text one (no autoescape)."""
     loader = jinja2.FileSystemLoader([str(d) for d in template_dirs(project)])
     env = jinja2.Environment(
         loader=loader,
+        bytecode_cache=_bytecode_cache(),
         autoescape=False if text else jinja2.select_autoescape(["html", "xml", "svg"], default=True),
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
-        auto_reload=False,
+        auto_reload=auto_reload,
     )
     env.filters.update(
         price=formats.price, money=formats.money, tokens=formats.tokens, count=formats.count,
