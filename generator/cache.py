@@ -21,6 +21,7 @@ from typing import Any
 import click
 
 from generator import __version__
+from generator.records.files import read_bounded
 
 CACHE_DIR = ".modelcat-cache"
 CACHE_FILE = "records.json"
@@ -104,7 +105,7 @@ class RecordCache:
             return entry["value"], None, entry["digest"]
         try:
             with open(path, "rb") as fh:
-                data = fh.read(self.max_bytes + 1)
+                data = read_bounded(fh, self.max_bytes)
         except OSError:
             return None, None, None
         d = digest(data)

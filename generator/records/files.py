@@ -18,6 +18,18 @@ MAX_FILE_BYTES = 5 * 1024 * 1024  # a record is a few KB; refuse anything absurd
 MAX_FILES = 200_000
 
 
+def read_bounded(fh, limit: int) -> bytes:
+    """Return at most limit + 1 bytes of an open file.
+
+    Asking read() for limit + 1 bytes up front makes CPython allocate that much and
+    shrink it after: each kept result then holds its own memory mapping, and 100,000
+    files exhaust the process's mappings (MemoryError). Asking for the size fstat
+    reports (plus one, to see growth) allocates what the file holds.
+    """
+    size = os.fstat(fh.fileno()).st_size
+    return fh.read(min(size, limit) + 1)
+
+
 _ID_RE = re.compile(r"^[a-z0-9][a-z0-9._-]*$")  # schema.ID_PATTERN
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from generator.problems import Problem
-from generator.records.files import MAX_FILE_BYTES, MAX_FILES, CatalogFile, find_files  # noqa: F401
+from generator.records.files import MAX_FILE_BYTES, MAX_FILES, CatalogFile, find_files, read_bounded  # noqa: F401
 from generator.records import schema
 from generator.records.source import SourceMap, decode, parse_yaml
 from generator.records.validate import validate
@@ -49,7 +49,7 @@ def read_file(f: CatalogFile, raw: bytes | None = None) -> tuple[Any, SourceMap,
     if raw is None:
         try:
             with open(f.path, "rb") as fh:
-                raw = fh.read(MAX_FILE_BYTES + 1)
+                raw = read_bounded(fh, MAX_FILE_BYTES)
         except OSError as exc:
             return None, SourceMap(f.display), [Problem(f.display, 1, 1, "", f"cannot read: {exc.strerror}")], None
     text, problems = decode(raw, f.display)
@@ -92,15 +92,18 @@ class LazySources(dict):
         super().__init__()
         self.files: dict[str, CatalogFile] = {}
 
-    def get(self, key, default=None):
-        if key in self:
-            return self[key]
+    def __missing__(self, key):
         f = self.files.get(key)
         if f is None:
-            return default
-        sm = read_file(f)[1]
-        self[key] = sm
+            raise KeyError(key)
+        sm = self[key] = read_file(f)[1]
         return sm
+
+    def get(self, key, default=None):
+        try:
+            return self[key]
+        except KeyError:
+            return default
 
 
 def load_records(project: Path, cache=None, workers: int = 1) -> Records:
@@ -132,8 +135,22 @@ def load_records(project: Path, cache=None, workers: int = 1) -> Records:
             records.sources.files[f.display] = f
             _keep(records, f, CACHED_KINDS[f.kind].model_validate_json(value))
     parsed = _parse_all(misses, workers)
-    for (f, raw, digest), (data, sm, problems, body) in zip(misses, parsed):
-        records.sources[f.display] = sm
+    for (f, raw, digest), result in zip(misses, parsed):
+        # Positions are kept only while this file is validated: cross-record checks that
+        # need them later re-read the file (LazySources); 10,000 maps would cost ~100 MB.
+        records.sources.files[f.display] = f
+        if result[0] == "valid":  # validated in a worker, sent back as JSON
+            with timings("validate"):
+                rec = CACHED_KINDS[f.kind].model_validate_json(result[1])
+            _keep(records, f, rec)
+            if cache is not None and digest is not None:
+                cache.put(f.display, f.path, digest, result[1])
+            continue
+        if result[0] == "invalid":
+            records.problems.extend(result[1])
+            records.invalid.add(f"{f.kind}:{f.id}")
+            continue
+        _, data, sm, problems, body = result
         if problems:
             records.problems.extend(problems)
             records.invalid.add(f"{f.kind}:{f.id}")
@@ -170,11 +187,21 @@ def _parse_all(items: list, workers: int) -> list:
             with timings("parse"), mp.Pool(workers) as pool:
                 return [r for chunk in pool.map(_parse_chunk, chunks) for r in chunk]
     with timings("parse"):
-        return [read_file(f, raw) for f, raw, _ in items]
+        return [("parsed", *read_file(f, raw)) for f, raw, _ in items]
 
 
 def _parse_chunk(chunk: list) -> list:
-    return [read_file(f, raw) for f, raw in chunk]
+    """Parse, and for models and providers validate, in a worker: what goes back to the
+    main process is a record's JSON or its problems, not its data and source map."""
+    out = []
+    for f, raw in chunk:
+        data, sm, problems, body = read_file(f, raw)
+        if problems or f.kind not in CACHED_KINDS:
+            out.append(("parsed", data, sm, problems, body))
+            continue
+        rec, problems = validate(CACHED_KINDS[f.kind], data, sm)
+        out.append(("valid", rec.model_dump_json()) if rec is not None else ("invalid", problems))
+    return out
 
 
 def _add(records: Records, f: CatalogFile, data: Any, sm: SourceMap, body: str | None):
