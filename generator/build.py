@@ -132,13 +132,10 @@ def catalog_stamps(project: Path) -> str | None:
         return None
     h = hashlib.blake2b(digest_size=16)
     for f in files:
-        try:
-            st = os.stat(f.path)
-        except OSError:
+        size, mtime = f.stamp
+        if racy(mtime):  # just edited: (size, mtime) cannot prove the next build unchanged
             return None
-        if racy(st.st_mtime_ns):  # just edited: (size, mtime) cannot prove the next build unchanged
-            return None
-        h.update(f"{f.display}\0{st.st_size}\0{st.st_mtime_ns}\n".encode("utf-8", "surrogatepass"))
+        h.update(f"{f.display}\0{size}\0{mtime}\n".encode("utf-8", "surrogatepass"))
     return h.hexdigest()
 
 
@@ -329,7 +326,7 @@ def _build(project: Path, out: Path | None, base_url: str | None, strict: bool,
         if cache is not None:
             with timings("cache save"):
                 cache.save()
-    ctx = RenderContext.create(project, site)
+    ctx = RenderContext.create(project, site, cache=use_cache)
 
     with timings("keys"):
         files = cache.entries if cache is not None else {}

@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import re
 import stat
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator.problems import Problem
@@ -39,6 +39,8 @@ class CatalogFile:
     path: Path
     display: str  # path relative to the project, with forward slashes
     id: str = ""  # the id the path implies
+    # (size, mtime_ns) as the walk saw it: a no-op build's stamp needs no second stat
+    stamp: tuple | None = field(default=None, compare=False)
 
 
 def find_files(project: Path) -> tuple[list[CatalogFile], list[Problem]]:
@@ -87,7 +89,10 @@ def find_files(project: Path) -> tuple[list[CatalogFile], list[Problem]]:
             problem(p, f"file is {st.st_size / 1e6:.1f} MB; catalog files are limited to "
                        f"{MAX_FILE_BYTES // (1024 * 1024)} MB")
             return False
+        seen[0] = (st.st_size, st.st_mtime_ns)
         return True
+
+    seen: list = [None]  # the stamp of the file usable() accepted last
 
     def entries(folder: Path) -> list[os.DirEntry]:
         nonlocal count
@@ -121,7 +126,7 @@ def find_files(project: Path) -> tuple[list[CatalogFile], list[Problem]]:
             p = root / name
             if os.path.lexists(p):
                 if usable(p, False):
-                    files.append(CatalogFile(kind, p, display(p)))
+                    files.append(CatalogFile(kind, p, display(p), stamp=seen[0]))
             elif kind == "site":
                 problem(p, "required file is missing: the gateway's name, URL, API and errors")
         known = {"site.yaml", "collections.yaml", "providers", "models", "docs"}
@@ -135,7 +140,7 @@ def find_files(project: Path) -> tuple[list[CatalogFile], list[Problem]]:
                 p = providers / entry.name
                 pid = id_file(p, ".yaml", "provider", "provider id")
                 if pid:
-                    files.append(CatalogFile("provider", p, display(p), pid))
+                    files.append(CatalogFile("provider", p, display(p), pid, seen[0]))
         models = root / "models"
         if os.path.lexists(models) and usable(models, True):
             for pentry in entries(models):
@@ -150,14 +155,14 @@ def find_files(project: Path) -> tuple[list[CatalogFile], list[Problem]]:
                     p = folder / entry.name
                     slug = id_file(p, ".yaml", "model", "model slug")
                     if slug:
-                        files.append(CatalogFile("model", p, display(p), f"{pentry.name}/{slug}"))
+                        files.append(CatalogFile("model", p, display(p), f"{pentry.name}/{slug}", seen[0]))
         docs = root / "docs"
         if os.path.lexists(docs) and usable(docs, True):
             for entry in entries(docs):
                 p = docs / entry.name
                 doc_id = id_file(p, ".md", "doc", "docs page id")
                 if doc_id:
-                    files.append(CatalogFile("doc", p, display(p), doc_id))
+                    files.append(CatalogFile("doc", p, display(p), doc_id, seen[0]))
     except _TooMany:
         problems.append(Problem("catalog", 1, 1, "", f"more than {MAX_FILES:,} entries in the "
                                 "catalog; refusing to read it"))

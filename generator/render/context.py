@@ -97,6 +97,7 @@ class RenderContext:
         return self._memo[name]
 
     @classmethod
-    def create(cls, project: Path, site: Site) -> "RenderContext":
-        return cls(project, site, envs.shared_env(project), envs.shared_env(project, text=True),
+    def create(cls, project: Path, site: Site, cache: bool = False) -> "RenderContext":
+        """cache: keep compiled templates in the project's .modelcat-cache/ (as builds do)."""
+        return cls(project, site, envs.shared_env(project, cache=cache), envs.shared_env(project, True, cache),
                    collect_assets(project), make_snippets(site.record, site.build_date))

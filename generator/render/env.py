@@ -67,9 +67,9 @@ class _QuietBytecodeCache(jinja2.FileSystemBytecodeCache):
             pass
 
 
-def _bytecode_cache():
-    # The user's cache folder, shared by projects: an entry is valid for its template source only.
-    root = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "modelcat" / "jinja"
+def _bytecode_cache(project: Path):
+    # The contract allows a build's cache only in the project's .modelcat-cache/.
+    root = project / ".modelcat-cache" / "jinja"
     try:
         root.mkdir(parents=True, exist_ok=True)
     except OSError:
@@ -78,27 +78,31 @@ def _bytecode_cache():
 
 
 _ENVS: dict[tuple, jinja2.Environment] = {}
+_KEEP = 4  # environments kept per process (tests build many projects in one)
 
 
-def shared_env(project: Path, text: bool = False) -> jinja2.Environment:
+def shared_env(project: Path, text: bool = False, cache: bool = True) -> jinja2.Environment:
     """Return make_env(project, text), kept for the life of the process (serve rebuilds).
 
     Compiling the templates costs more than rendering a small site; a kept
     environment recompiles only a template whose file changed (auto_reload).
     """
-    key = (tuple(str(d) for d in template_dirs(project)), text)
-    env = _ENVS.get(key)
+    key = (tuple(str(d) for d in template_dirs(project)), text, str(project.absolute()), cache)
+    env = _ENVS.pop(key, None)
     if env is None:
-        env = _ENVS[key] = make_env(project, text, auto_reload=True)
+        env = make_env(project, text, auto_reload=True, cache=cache)
+    _ENVS[key] = env  # most recently used last
+    while len(_ENVS) > _KEEP:
+        del _ENVS[next(iter(_ENVS))]
     return env
 
 
-def make_env(project: Path, text: bool = False, auto_reload: bool = False) -> jinja2.Environment:
+def make_env(project: Path, text: bool = False, auto_reload: bool = False, cache: bool = False) -> jinja2.Environment:
     """Return the HTML environment, or with text=True the plain-text one (no autoescape)."""
     loader = jinja2.FileSystemLoader([str(d) for d in template_dirs(project)])
     env = jinja2.Environment(
         loader=loader,
-        bytecode_cache=_bytecode_cache(),
+        bytecode_cache=_bytecode_cache(project) if cache else None,
         autoescape=False if text else jinja2.select_autoescape(["html", "xml", "svg"], default=True),
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
