@@ -42,9 +42,9 @@ def code_fingerprint() -> str:
 RACY_NS = 2_000_000_000  # coarse file systems keep mtimes in 1-2 s steps
 
 
-def racy(mtime_ns: int) -> bool:
+def racy(mtime_ns: int, now_ns: int | None = None) -> bool:
     """Return whether a file's mtime is too recent for (size, mtime) to prove it unchanged."""
-    return mtime_ns > time.time_ns() - RACY_NS
+    return mtime_ns > (now_ns if now_ns is not None else time.time_ns()) - RACY_NS
 
 
 def digest(data: bytes) -> str:

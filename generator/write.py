@@ -73,6 +73,11 @@ def _delete_in_background(folder: Path) -> bool:
         try:
             if os.fork() == 0:
                 os.setsid()
+                # let go of the build's stdout and stderr: whoever reads them (a CI log,
+                # a pipe) must not wait for this deletion to end
+                null = os.open(os.devnull, os.O_RDWR)
+                for fd in (0, 1, 2):
+                    os.dup2(null, fd)
                 shutil.rmtree(folder, ignore_errors=True)
         finally:
             os._exit(0)

@@ -51,8 +51,11 @@ def find_files(project: Path) -> tuple[list[CatalogFile], list[Problem]]:
     problems: list[Problem] = []
     count = 0
 
+    prefix = len(str(root))
+
     def display(p: Path) -> str:
-        return p.relative_to(project).as_posix()
+        # every path here is root / ...: slicing its text is ~10x relative_to(), per file
+        return "catalog" + str(p)[prefix:].replace(os.sep, "/")
 
     def problem(p: Path, message: str, warning: bool = False) -> None:
         problems.append(Problem(display(p), 1, 1, "", message, warning))
