@@ -150,7 +150,7 @@ def model_keys(site: Site, digests: dict[str, str], global_key: str) -> dict[str
     keys = {}
     for m in site.models:
         parts = [global_key, digests[f"model:{m.id}"], repr(m.share), str(m.rank),
-                 digests[f"provider:{m.provider_id}"], str(len(m.provider.models))]
+                 digests[f"provider:{m.provider_id}"], str(len(m.provider.models)), str(m.family_count)]
         parts += [f"c{c.id}:{coll[c.id]}" for c in m.collections]
         parts += [f"o{o.id}:{digests['model:' + o.id]}" for o in m.more_from_provider]
         parts += [f"f{o.id}:{digests['model:' + o.id]}" for o in m.family_siblings]

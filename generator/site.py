@@ -27,6 +27,7 @@ CAPABILITY_LABELS: dict[str, str] = {
     "structured_output": "Structured output",
 }
 MORE_FROM_PROVIDER = 6
+FAMILY_SHOWN = 12
 
 
 class _Linked:
@@ -88,7 +89,8 @@ class ModelEntry(_Linked):
     rank: int | None  # leaderboard rank by usage tokens, 1-based
     collections: tuple[CollectionEntry, ...] = ()
     more_from_provider: tuple["ModelEntry", ...] = ()
-    family_siblings: tuple["ModelEntry", ...] = ()
+    family_siblings: tuple["ModelEntry", ...] = ()  # the first FAMILY_SHOWN others of the family
+    family_count: int = 0  # how many others the family has
     replacement: "ModelEntry | None" = None
     overview: str = ""  # the generated summary paragraph of the seed page
     faq: tuple[FaqItem, ...] = ()
@@ -208,11 +210,14 @@ def build_site(records: Records, base_url: str | None = None) -> Site:
     for mid, m in models.items():
         rec = m.record
         siblings = [o for o in by_usage[m.provider_id][:MORE_FROM_PROVIDER + 1] if o is not m]
-        family = tuple(o for o in by_family.get(rec.family or "", ()) if o.id != mid)
+        # only the shown siblings are kept: a family of thousands would make this quadratic
+        members = by_family.get(rec.family or "", ())
+        family = tuple(o for o in members[:FAMILY_SHOWN + 1] if o is not m)[:FAMILY_SHOWN]
         rep = rec.deprecation.replacement if rec.deprecation else None
         object.__setattr__(m, "collections", tuple(member_of[mid]))
         object.__setattr__(m, "more_from_provider", tuple(siblings[:MORE_FROM_PROVIDER]))
         object.__setattr__(m, "family_siblings", family)
+        object.__setattr__(m, "family_count", max(len(members) - 1, 0))
         object.__setattr__(m, "replacement", models.get(rep) if rep else None)
         object.__setattr__(m, "overview", overview(m, site_rec))
         object.__setattr__(m, "faq", faq(m, site_rec))
