@@ -180,10 +180,15 @@ class Memo:
         self.data: dict = {}
         try:
             data = json.loads(self.path.read_text(encoding="utf-8"))
-            if isinstance(data, dict) and data.get("format") == MEMO_FORMAT:
-                self.data = data
-        except (OSError, ValueError):
-            pass  # no memo, or a broken one: a full build, nothing trusted
+        except FileNotFoundError:
+            return
+        except (OSError, ValueError) as exc:  # a broken memo: a full build, nothing trusted
+            why = exc.strerror if isinstance(exc, OSError) else "it is corrupt"
+            click.echo(f"warning: ignoring the build cache {CACHE_DIR}/{self.path.name}: {why}; "
+                       "rebuilding every page", err=True)
+            return
+        if isinstance(data, dict) and data.get("format") == MEMO_FORMAT and isinstance(data.get("models"), dict):
+            self.data = data
 
     def out_matches(self, out: Path) -> bool:
         """Return whether out is still the folder the last build swapped in."""

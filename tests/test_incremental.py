@@ -243,3 +243,20 @@ def test_a_cached_record_still_reports_cross_record_problems_with_positions(seed
     shown = victim.relative_to(project).as_posix()
     assert re.search(rf"^{re.escape(shown)}:1:5: id: provider \"{re.escape(provider)}\" has no ", result.output, re.M), \
         result.output
+
+
+def test_a_corrupt_build_memo_is_ignored_with_a_warning(seed_project, tmp_path):
+    project = tmp_path / "p"
+    shutil.copytree(seed_project, project)
+    build(project)
+    memo = next((project / CACHE_DIR).glob("build-*.json"))
+    memo.write_text('{"format": 1, "models": {"x": ', encoding="utf-8")
+    op_rename(project, 5)
+    result = CliRunner().invoke(main, ["build", "--project", str(project)])
+    assert result.exit_code == 0, result.output
+    assert f"warning: ignoring the build cache {CACHE_DIR}/{memo.name}: it is corrupt" in result.output
+    assert "unchanged models linked" not in result.output  # nothing of it was trusted
+    cold = tmp_path / "cold"
+    build(project, cold, cache=False)
+    assert_same(project / "site", cold)
+
