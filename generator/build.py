@@ -131,9 +131,9 @@ def catalog_stamps(project: Path) -> str | None:
     if problems:
         return None
     # a file just edited could change again within its timestamp's tick: no stamp then
-    if any(racy(f.stamp[1]) for f in files):
+    if any(racy(max(f.stamp[1], f.stamp[2])) for f in files):
         return None
-    text = "\n".join(f"{f.display}\0{f.stamp[0]}\0{f.stamp[1]}" for f in files)
+    text = "\n".join(f"{f.display}\0{f.stamp}" for f in files)  # size, mtime, ctime, inode
     return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
 
 

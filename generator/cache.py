@@ -2,11 +2,11 @@
 
 Parsing YAML is the slowest step of loading (JSON loads ~10x faster here), so
 each record that validated cleanly is kept as its JSON, keyed by the file's
-path and a BLAKE2 digest of its bytes; (size, mtime_ns) only saves re-reading
-unchanged files. The cache file carries a digest of its own contents and the
-code that wrote it: a corrupt or foreign cache is ignored with a warning and
-rebuilt, never trusted. Deleting .modelcat-cache/ is always safe.
-tests/test_cache.py holds this.
+path and a BLAKE2 digest of its bytes; a file stamp (size, mtime, ctime, inode)
+only saves re-reading unchanged files. The cache file carries a digest of its
+own contents and the code that wrote it: a corrupt cache is ignored with a
+warning and rebuilt, never trusted. Deleting .modelcat-cache/ is always safe.
+tests/test_incremental.py holds this.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from generator.records.files import read_bounded
 
 CACHE_DIR = ".modelcat-cache"
 CACHE_FILE = "records.json"
-FORMAT = 1
+FORMAT = 2  # 2: stamps hold ctime and inode
 
 
 def code_fingerprint() -> str:
@@ -39,12 +39,27 @@ def code_fingerprint() -> str:
     return h.hexdigest()
 
 
-RACY_NS = 2_000_000_000  # coarse file systems keep mtimes in 1-2 s steps
+RACY_NS = 2_000_000_000  # coarse file systems keep times in 1-2 s steps
 
 
 def racy(mtime_ns: int, now_ns: int | None = None) -> bool:
-    """Return whether a file's mtime is too recent for (size, mtime) to prove it unchanged."""
+    """Return whether a file changed too recently for its stamp to prove it unchanged later."""
     return mtime_ns > (now_ns if now_ns is not None else time.time_ns()) - RACY_NS
+
+
+def file_stamp(st: os.stat_result) -> list:
+    """Return what proves a file unchanged without reading it.
+
+    Size and mtime alone are not enough: tar, zip and copy2 restore old mtimes, so two
+    different files can share both. ctime and inode cannot be set back (git's index uses
+    them the same way): a file written or replaced since gets a new one.
+    """
+    return [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino]
+
+
+def changed_ns(st: os.stat_result) -> int:
+    """Return when the file last changed in any way (a restored mtime can be older)."""
+    return max(st.st_mtime_ns, st.st_ctime_ns)
 
 
 def digest(data: bytes) -> str:
@@ -52,7 +67,7 @@ def digest(data: bytes) -> str:
 
 
 class RecordCache:
-    """Entries: display path -> {"stat": [size, mtime_ns], "digest": str, "value": Any}."""
+    """Entries: display path -> {"stat": file_stamp or None, "digest": str, "value": record JSON}."""
 
     def __init__(self, project: Path, max_bytes: int = 5 * 1024 * 1024):
         self.path = project / CACHE_DIR / CACHE_FILE
@@ -75,6 +90,8 @@ class RecordCache:
         head, _, rest = raw.partition(b"\n")
         try:
             header = json.loads(head)
+            if isinstance(header.get("format"), int) and header.get("format") != FORMAT:
+                return  # another layout of the cache: quietly start afresh
             ok = header.get("format") == FORMAT and header.get("digest") == digest(rest)
             if ok and header.get("code") != self.code:
                 return  # written by another version of the loader: quietly start afresh
@@ -100,7 +117,7 @@ class RecordCache:
             st = os.stat(path)
         except OSError:
             return None, None, None
-        stamp = [st.st_size, st.st_mtime_ns]
+        stamp = file_stamp(st)
         if entry is not None and entry.get("stat") == stamp:
             return entry["value"], None, entry["digest"]
         try:
@@ -110,7 +127,7 @@ class RecordCache:
             return None, None, None
         d = digest(data)
         if entry is not None and entry.get("digest") == d:
-            entry["stat"] = stamp if not racy(st.st_mtime_ns) else None
+            entry["stat"] = stamp if not racy(changed_ns(st)) else None
             self.dirty = True
             return entry["value"], data, d
         return None, data, d
@@ -122,7 +139,7 @@ class RecordCache:
             return
         # A file changed within RACY_NS of now could change again within the same
         # timestamp tick, keeping size and mtime: trust only its digest (as git does).
-        stamp = [st.st_size, st.st_mtime_ns] if not racy(st.st_mtime_ns) else None
+        stamp = file_stamp(st) if not racy(changed_ns(st)) else None
         self.entries[display] = {"stat": stamp, "digest": file_digest, "value": value}
         self.seen.add(display)
         self.dirty = True

@@ -138,11 +138,13 @@ def seed_project(tmp_path_factory) -> Path:
     return root
 
 
-@pytest.mark.parametrize("workers", [1, 2])
-def test_incremental_builds_equal_cold_builds(seed_project, tmp_path_factory, monkeypatch, workers):
+@pytest.mark.parametrize("workers,trust_stamps", [(1, False), (2, True)])
+def test_incremental_builds_equal_cold_builds(seed_project, tmp_path_factory, monkeypatch, workers, trust_stamps):
     # 40 models: let the worker path run at this size too
     monkeypatch.setattr(build_mod, "PARALLEL_MIN_MODELS", 1)
     monkeypatch.setattr("generator.records.load.PARALLEL_MIN", 1)
+    if trust_stamps:  # no "just changed" window: file stamps (size, mtime, ctime, inode) are trusted
+        monkeypatch.setattr("generator.cache.RACY_NS", 0)
 
     @settings(max_examples=6, deadline=None, database=None,
               suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
@@ -182,10 +184,13 @@ def test_unchanged_models_are_linked_not_rendered(seed_project, tmp_path):
     assert len(kept) == 3 * (second.models - second.rendered)
 
 
-def test_nothing_changed_is_a_no_op(seed_project, tmp_path):
+def test_nothing_changed_is_a_no_op(seed_project, tmp_path, monkeypatch):
     project = tmp_path / "p"
     shutil.copytree(seed_project, project)
-    age(project)
+    # the files were written just now: stamps are trusted only once RACY_NS has passed
+    build(project)
+    assert not build(project).up_to_date
+    monkeypatch.setattr("generator.cache.RACY_NS", 0)
     build(project)
     before = {p: p.stat().st_ino for p in (project / "site").rglob("*")}
     report = build(project)
@@ -196,8 +201,21 @@ def test_nothing_changed_is_a_no_op(seed_project, tmp_path):
     assert result.exit_code == 0 and "up to date" in result.output
     os.utime(models(project)[0])
     assert not build(project).up_to_date
+    # different bytes, same size, and the old mtime restored (as tar or copy2 do): still seen
+    path = models(project)[1]
+    st = path.stat()
+    text = path.read_text(encoding="utf-8")
+    # swap the name's first letter: same size, different bytes
+    path.write_text(re.sub(r"(?m)^name: (.)", lambda m: "name: " + ("Q" if m.group(1) != "Q" else "R"), text,
+                           count=1), encoding="utf-8")
+    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns))
+    assert path.stat().st_size == st.st_size and path.stat().st_mtime_ns == st.st_mtime_ns
+    report = build(project)
+    assert not report.up_to_date and report.rendered >= 1
+    cold = tmp_path / "cold"
+    build(project, cold, cache=False)
+    assert_same(project / "site", cold)
     # the site folder replaced behind modelcat's back: never trusted
-    age(project)
     build(project)
     shutil.rmtree(project / "site")
     (project / "site").mkdir()

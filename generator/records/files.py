@@ -39,7 +39,7 @@ class CatalogFile:
     path: Path
     display: str  # path relative to the project, with forward slashes
     id: str = ""  # the id the path implies
-    # (size, mtime_ns) as the walk saw it: a no-op build's stamp needs no second stat
+    # (size, mtime_ns, ctime_ns, inode) as the walk saw it: a no-op build's stamp needs no second stat
     stamp: tuple | None = field(default=None, compare=False)
 
 
@@ -92,7 +92,7 @@ def find_files(project: Path) -> tuple[list[CatalogFile], list[Problem]]:
             problem(p, f"file is {st.st_size / 1e6:.1f} MB; catalog files are limited to "
                        f"{MAX_FILE_BYTES // (1024 * 1024)} MB")
             return False
-        seen[0] = (st.st_size, st.st_mtime_ns)
+        seen[0] = (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
         return True
 
     seen: list = [None]  # the stamp of the file usable() accepted last
