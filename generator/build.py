@@ -249,9 +249,9 @@ def _run_task(task: tuple) -> tuple[list[str], int, int, dict[str, float]]:
 
 
 def write_file(folder: Path, o: Output) -> None:
-    parts = o.path.split("/")
-    if o.path.startswith("/") or any(p in ("", ".", "..") for p in parts):
-        raise RuntimeError(f"unsafe output path {o.path!r}")
+    from generator.write import check_path
+
+    check_path(o.path)
     target = folder / o.path
     try:
         fh = open(target, "wb")

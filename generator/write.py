@@ -63,6 +63,14 @@ def exchange(a: Path, b: Path) -> bool:
     raise OSError(err, os.strerror(err), str(b))
 
 
+def check_path(path: str) -> list[str]:
+    """Return the parts of a relative output path; raise if it is absolute or climbs out."""
+    parts = path.split("/")
+    if path.startswith("/") or any(p in ("", ".", "..") for p in parts):
+        raise RuntimeError(f"unsafe output path {path!r}")
+    return parts
+
+
 def _delete_in_background(folder: Path) -> bool:
     """Remove folder in a detached grandchild process; False if it could not be started."""
     try:
@@ -127,13 +135,16 @@ class SiteWriter:
         self.count += 1
         self.bytes += len(output.data)
 
-    def _claim(self, path: str) -> None:
+    def _reserve(self, path: str) -> list[str]:
+        """Record path as taken, refusing a second claim and any path that could escape."""
         if path in self._seen:
             raise RuntimeError(f"two outputs claim {path!r}")
-        parts = path.split("/")
-        if path.startswith("/") or any(p in ("", ".", "..") for p in parts):
-            raise RuntimeError(f"unsafe output path {path!r}")
+        parts = check_path(path)
         self._seen.add(path)
+        return parts
+
+    def _claim(self, path: str) -> None:
+        parts = self._reserve(path)
         folder = "/".join(parts[:-1])
         if folder and folder not in self._dirs:
             (self.tmp / folder).mkdir(parents=True, exist_ok=True)
@@ -164,12 +175,7 @@ class SiteWriter:
     def adopt(self, paths: list[str], size: int) -> None:
         """Account for files a worker process wrote into the folder itself."""
         for path in paths:
-            if path in self._seen:
-                raise RuntimeError(f"two outputs claim {path!r}")
-            parts = path.split("/")
-            if path.startswith("/") or any(p in ("", ".", "..") for p in parts):
-                raise RuntimeError(f"unsafe output path {path!r}")
-            self._seen.add(path)
+            self._reserve(path)
         self.count += len(paths)
         self.bytes += size
 

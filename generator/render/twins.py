@@ -37,28 +37,11 @@ def fee_note(site: Site) -> str:
     return ""
 
 
-def fast_relative(target: str, folder: str) -> str:
-    """Return env.relative(target, folder) for plain site paths, without posixpath's cost.
-
-    Thousands of links per build: relpath's abspath calls dominate a twin's render time.
-    """
-    if target.startswith(("http://", "https://", "mailto:", "#")) or "#" in target:
-        return relative(target, folder)
-    if target == "" or target.endswith("/"):
-        target += "index.html"
-    t = target.split("/")
-    f = folder.split("/")[:-1] if folder else []
-    common = 0
-    while common < len(f) and common < len(t) - 1 and f[common] == t[common]:
-        common += 1
-    return "../" * (len(f) - common) + "/".join(t[common:])
-
-
 def _twin_helpers(twin_path: str, page_path: str, shift: int):
     folder = folder_of(twin_path)
 
     def link(target: str) -> str:
-        return fast_relative(target, folder)
+        return relative(target, folder)
 
     rebase = rebaser(page_path, folder)
 
