@@ -10,6 +10,7 @@ tests/test_site.py checks the derived figures against hand-worked values.
 from __future__ import annotations
 
 import datetime
+import functools
 import os
 from dataclasses import dataclass, field
 from generator import formats
@@ -92,10 +93,20 @@ class ModelEntry(_Linked):
     family_siblings: tuple["ModelEntry", ...] = ()  # the first FAMILY_SHOWN others of the family
     family_count: int = 0  # how many others the family has
     replacement: "ModelEntry | None" = None
-    overview: str = ""  # the generated summary paragraph of the seed page
-    faq: tuple[FaqItem, ...] = ()
     capabilities: tuple[tuple[str, str, bool], ...] = ()  # (key, label, yes/no), all seven
     lastmod: datetime.date = datetime.date(1970, 1, 1)
+    site_record: "schema.SiteRecord | None" = None
+
+    # Derived here, once per model, but on first use: only the pages being rendered need
+    # them, so an incremental build (or a worker) computes them for its own models only.
+    @functools.cached_property
+    def overview(self) -> str:
+        """The generated summary paragraph of the seed page."""
+        return overview(self, self.site_record)
+
+    @functools.cached_property
+    def faq(self) -> tuple[FaqItem, ...]:
+        return faq(self, self.site_record)
 
     @property
     def name(self) -> str:
@@ -219,8 +230,7 @@ def build_site(records: Records, base_url: str | None = None) -> Site:
         object.__setattr__(m, "family_siblings", family)
         object.__setattr__(m, "family_count", max(len(members) - 1, 0))
         object.__setattr__(m, "replacement", models.get(rep) if rep else None)
-        object.__setattr__(m, "overview", overview(m, site_rec))
-        object.__setattr__(m, "faq", faq(m, site_rec))
+        object.__setattr__(m, "site_record", site_rec)
 
     docs = sorted((_doc(d) for d in records.docs), key=lambda d: (d.order, d.title.lower(), d.id))
     all_models = tuple(models.values())
