@@ -449,26 +449,30 @@ def _link_models(old: Path, writer: SiteWriter, models: list[ModelEntry]) -> lis
 
 
 class Progress:
-    """A one-line counter on a terminal; nothing in CI logs (the closing line says it all)."""
+    """Pages rendered so far, on stderr: one line redrawn in a terminal; in a log (CI), a
+    plain line every `every` seconds, so that a long build shows it is alive."""
 
-    def __init__(self, total: int | None = None):
-        self.tty = sys.stderr.isatty()
-        self.total = total
-        self._last = 0.0
+    def __init__(self, every: float = 10.0, stream=None):
+        self.stream = stream or sys.stderr
+        self.tty = self.stream.isatty()
+        self.every = 0.1 if self.tty else every
+        self._last = time.perf_counter()
 
     def tick(self, pages: int) -> None:
-        if not self.tty:
-            return
         now = time.perf_counter()
-        if now - self._last > 0.1:
-            self._last = now
-            sys.stderr.write(f"\rrendering … {pages:,} pages")
-            sys.stderr.flush()
+        if now - self._last < self.every:
+            return
+        self._last = now
+        if self.tty:
+            self.stream.write(f"\rrendering … {pages:,} pages")
+        else:
+            self.stream.write(f"rendering: {pages:,} pages so far\n")
+        self.stream.flush()
 
     def done(self) -> None:
         if self.tty:
-            sys.stderr.write("\r\033[K")
-            sys.stderr.flush()
+            self.stream.write("\r\033[K")
+            self.stream.flush()
 
 
 def build_command(project: Path, out: Path | None, base_url: str | None, strict: bool,

@@ -180,3 +180,46 @@ def test_every_internal_link_and_asset_of_the_built_site_resolves(name: str):
         assert broken_links(site) == ["pricing/index.html: ../nowhere/"]
     finally:
         page.write_text(text, encoding="utf-8")
+
+
+def test_progress_is_a_redrawn_line_in_a_terminal_and_plain_lines_in_a_log():
+    import io
+
+    from generator.build import Progress
+
+    class Terminal(io.StringIO):
+        def isatty(self):
+            return True
+
+    log = io.StringIO()
+    p = Progress(every=0, stream=log)
+    p.tick(10)
+    p.tick(20)
+    p.done()
+    assert log.getvalue() == "rendering: 10 pages so far\nrendering: 20 pages so far\n"
+
+    quiet = io.StringIO()
+    p = Progress(every=3600, stream=quiet)  # a short build in a log says nothing until its closing line
+    p.tick(10)
+    assert quiet.getvalue() == ""
+
+    term = Terminal()
+    p = Progress(stream=term)
+    p._last -= 1  # as if a moment had passed
+    p.tick(1234)
+    p.done()
+    assert term.getvalue() == "\rrendering … 1,234 pages\r\033[K"
+
+
+def test_init_creates_a_project_that_builds(tmp_path: Path):
+    from click.testing import CliRunner
+
+    from generator.cli import main
+
+    target = tmp_path / "new-project"
+    assert CliRunner().invoke(main, ["init", str(target)]).exit_code == 0
+    result = CliRunner().invoke(main, ["build", "--project", str(target)])
+    assert result.exit_code == 0, result.output
+    assert (target / "site" / "index.html").is_file()
+    assert (target / "templates" / "model.html").is_file()  # the theme, copied for customising
+    assert result.output.splitlines()[-1].startswith("built ")

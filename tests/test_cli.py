@@ -291,3 +291,11 @@ def test_version():
     result = run_cli("--version")
     assert result.exit_code == 0
     assert result.output.startswith("modelcat, version ")
+
+
+def test_the_committed_schema_is_the_current_one():
+    # README links .modelcat/model.schema.json; `modelcat schema > .modelcat/model.schema.json` renews it
+    from generator.scaffold import json_schema
+
+    committed = (Path(__file__).resolve().parent.parent / ".modelcat" / "model.schema.json").read_text(encoding="utf-8")
+    assert committed == json_schema("model") + "\n"

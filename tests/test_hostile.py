@@ -17,6 +17,7 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+import yaml
 from bs4 import BeautifulSoup
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -131,7 +132,7 @@ def markdown_blocks_are_clean(html: str) -> list[str]:
 
 def outputs(site: Path) -> dict[str, str]:
     return {p.relative_to(site).as_posix(): p.read_text(encoding="utf-8")
-            for p in sorted(site.rglob("*")) if p.is_file() and p.suffix in (".html", ".json", ".txt", ".xml", ".md")}
+            for p in sorted(site.rglob("*")) if p.is_file() and p.suffix in (".html", ".json", ".txt", ".xml", ".md", ".yaml")}
 
 
 _baselines: dict[str, dict[str, str]] = {}
@@ -164,6 +165,8 @@ def check_site(files: dict[str, str], base: dict[str, str], markdown: bool) -> N
                     assert script.get("src") and not script.string, f"{path}: inline script appeared"
         elif path.endswith(".json"):
             json.loads(text)
+        elif path.endswith(".yaml"):
+            yaml.safe_load(text)
         elif path.endswith(".xml"):
             ET.fromstring(text.encode("utf-8"))
         elif path.endswith("llms.txt"):
@@ -190,3 +193,16 @@ def test_hostile_text_is_inert(field: str, tmp_path_factory):
         check_site(outputs(project / "site"), base, markdown)
 
     run()
+
+
+def test_template_syntax_in_data_is_shown_not_evaluated(tmp_path):
+    text = "{{ 7*7 }} {% if true %}x{% endif %} {{ site.__class__ }}"
+    project = make_project(tmp_path / "tpl", "model.name", text)
+    build(project, project / "site")
+    site = project / "site"
+    page = BeautifulSoup((site / "models/meta/llama-3.2-1b-instruct/index.html").read_text(encoding="utf-8"), "lxml")
+    assert page.h1.get_text() == text
+    twin = (site / "models/meta/llama-3.2-1b-instruct.md").read_text(encoding="utf-8")
+    assert "49" not in twin.split("\n", 1)[0] and "7\\*7" in twin.split("\n", 1)[0]
+    assert json.loads((site / "models/meta/llama-3.2-1b-instruct.json").read_text(encoding="utf-8"))["name"] == text
+
