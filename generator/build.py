@@ -26,7 +26,6 @@ import json
 import os
 import sys
 import time
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -90,15 +89,6 @@ def site_producers():
         ("api json", data.api_files), ("llms.txt", llms.llms_files),
         ("openapi", openapi.openapi_files), ("sitemap+feed", feeds.feed_files),
     )
-
-
-def render_all(ctx: RenderContext) -> Iterator[Output]:
-    """Yield every output of the site, assets included, in a fixed order (one process)."""
-    yield from ctx.assets.outputs
-    for m in ctx.site.models:
-        yield from model_outputs(ctx, m)
-    for _, produce in site_producers():
-        yield from produce(ctx)
 
 
 # --- fingerprints --------------------------------------------------------------------------------
@@ -271,21 +261,6 @@ def default_workers() -> int:
 
 # --- the build -----------------------------------------------------------------------------------
 
-class Builder:
-    """Builds one project, keeping what later builds can reuse (serve rebuilds with one)."""
-
-    def __init__(self, project: Path, base_url: str | None = None, strict: bool = False,
-                 workers: int | None = None, cache: bool = True):
-        self.project = project
-        self.base_url = base_url
-        self.strict = strict
-        self.workers = workers
-        self.cache = cache
-
-    def build(self, out: Path | None = None, progress: "Progress | None" = None) -> BuildReport:
-        return build(self.project, out, self.base_url, self.strict, progress, self.workers, self.cache)
-
-
 def build(project: Path, out: Path | None = None, base_url: str | None = None, strict: bool = False,
           progress: "Progress | None" = None, workers: int | None = None, cache: bool = True) -> BuildReport:
     """Build the site of project into out (default project/site); raise CatalogError on bad input."""
@@ -424,7 +399,7 @@ def _link_models(old: Path, writer: SiteWriter, models: list[ModelEntry]) -> lis
     for m in models:
         names = (m.path + "index.html", m.md_path, m.json_path)
         for name in names:
-            writer.claim(name)
+            writer.reserve(name)
         jobs.append((m, names))
 
     def link(job) -> bool:
@@ -442,7 +417,7 @@ def _link_models(old: Path, writer: SiteWriter, models: list[ModelEntry]) -> lis
     for (m, names), ok in zip(jobs, done):
         if ok:
             kept.append(m)
-            writer.count_linked(names, old)
+            writer.count_linked(names)
         else:
             writer.forget(names)
     return kept

@@ -42,9 +42,9 @@ def code_fingerprint() -> str:
 RACY_NS = 2_000_000_000  # coarse file systems keep times in 1-2 s steps
 
 
-def racy(mtime_ns: int, now_ns: int | None = None) -> bool:
+def racy(mtime_ns: int) -> bool:
     """Return whether a file changed too recently for its stamp to prove it unchanged later."""
-    return mtime_ns > (now_ns if now_ns is not None else time.time_ns()) - RACY_NS
+    return mtime_ns > time.time_ns() - RACY_NS
 
 
 def file_stamp(st: os.stat_result) -> list:

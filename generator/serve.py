@@ -114,13 +114,13 @@ class Handler(SimpleHTTPRequestHandler):
             return
 
 
-def rebuild(project: Path, out: Path, state: State, builder=None) -> bool:
+def rebuild(project: Path, out: Path, state: State) -> bool:
     """Build once; publish success or the problem lines. Return whether it succeeded."""
-    from generator.build import Builder
+    from generator.build import build
 
     start = time.perf_counter()
     try:
-        report = (builder or Builder(project)).build(out)
+        report = build(project, out)
     except CatalogError as exc:
         lines = [p.format() for p in exc.problems]
         click.echo("\n".join(lines + [str(exc)]), err=True)
@@ -145,12 +145,9 @@ def serve(project: Path, port: int, out: Path | None) -> None:
     """Run the dev server until interrupted."""
     from watchfiles import watch
 
-    from generator.build import Builder
-
     out = out or Path(tempfile.mkdtemp(prefix="modelcat-serve-")) / "site"
     state = State()
-    builder = Builder(project)
-    rebuild(project, out, state, builder)
+    rebuild(project, out, state)
     out.mkdir(parents=True, exist_ok=True)
     handler = type("BoundHandler", (Handler,), {"state": state})
     server = ThreadingHTTPServer(("127.0.0.1", port), functools.partial(handler, directory=str(out)))
@@ -162,7 +159,7 @@ def serve(project: Path, port: int, out: Path | None) -> None:
     try:
         for changes in watch(*watched, debounce=50, step=20, rust_timeout=0, yield_on_timeout=False):
             if changes:
-                rebuild(project, out, state, builder)
+                rebuild(project, out, state)
     except KeyboardInterrupt:
         pass
     finally:

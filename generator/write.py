@@ -129,7 +129,7 @@ class SiteWriter:
 
     def write(self, output: Output) -> None:
         path = output.path
-        self._claim(path)
+        self.reserve(path)
         with open(self.tmp / path, "wb") as fh:
             fh.write(output.data)
         self.count += 1
@@ -143,24 +143,18 @@ class SiteWriter:
         self._seen.add(path)
         return parts
 
-    def _claim(self, path: str) -> None:
+    def reserve(self, path: str) -> None:
+        """Take path and make its folder: for write(), and for a file linked in instead."""
         parts = self._reserve(path)
         folder = "/".join(parts[:-1])
         if folder and folder not in self._dirs:
             (self.tmp / folder).mkdir(parents=True, exist_ok=True)
             self._dirs.add(folder)
 
-    def claim(self, path: str) -> None:
-        """Reserve path (and make its folder) for a file that is linked in rather than written."""
-        self._claim(path)
-
-    def count_linked(self, paths: Iterable[str], old: Path) -> None:
-        """Account for files hard-linked into the folder (their size, as the old site has it)."""
-        for path in paths:
-            self.count += 1
-            self.bytes += os.stat(old / path).st_size if self.count_link_bytes else 0
-
-    count_link_bytes = False  # a stat per linked file costs as much as the link: sizes are skipped
+    def count_linked(self, paths: tuple[str, ...]) -> None:
+        """Count files hard-linked into the folder; their bytes are not counted (a stat each
+        would cost as much as the link)."""
+        self.count += len(paths)
 
     def forget(self, paths: Iterable[str]) -> None:
         """Release claimed paths whose link failed (the model is rendered instead)."""
@@ -178,10 +172,6 @@ class SiteWriter:
             self._reserve(path)
         self.count += len(paths)
         self.bytes += size
-
-    def write_all(self, outputs: Iterable[Output]) -> None:
-        for o in outputs:
-            self.write(o)
 
     def commit(self, verify: Callable[[Path], None] | None = None) -> None:
         """Run verify on the finished folder, then swap it in as out."""

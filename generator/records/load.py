@@ -146,15 +146,12 @@ def load_records(project: Path, cache=None, workers: int = 1) -> Records:
             if cache is not None and digest is not None:
                 cache.put(f.display, f.path, digest, result[1])
             continue
-        if result[0] == "invalid":
-            records.problems.extend(result[1])
-            records.invalid.add(f"{f.kind}:{f.id}")
-            continue
-        _, data, sm, problems, body = result
+        problems = result[1] if result[0] == "invalid" else result[3]
         if problems:
             records.problems.extend(problems)
             records.invalid.add(f"{f.kind}:{f.id}")
             continue
+        _, data, sm, _, body = result
         with timings("validate"):
             rec = _add(records, f, data, sm, body)
         if cache is not None and rec is not None and f.kind in CACHED_KINDS and digest is not None:
@@ -210,20 +207,12 @@ def _add(records: Records, f: CatalogFile, data: Any, sm: SourceMap, body: str |
     if f.kind == "site":
         rec, problems = validate(schema.SiteRecord, data, sm)
         records.site = rec
-    elif f.kind == "provider":
-        rec, problems = validate(schema.ProviderRecord, data, sm)
+    elif f.kind in CACHED_KINDS:  # provider, model
+        rec, problems = validate(CACHED_KINDS[f.kind], data, sm)
         if rec is None:
-            records.invalid.add(f"provider:{f.id}")
+            records.invalid.add(f"{f.kind}:{f.id}")
         else:
-            records.providers[f.id] = rec
-            records.paths[f"provider:{f.id}"] = f.display
-    elif f.kind == "model":
-        rec, problems = validate(schema.ModelRecord, data, sm)
-        if rec is None:
-            records.invalid.add(f"model:{f.id}")
-        else:
-            records.models[f.id] = rec
-            records.paths[f"model:{f.id}"] = f.display
+            _keep(records, f, rec)
     elif f.kind == "collections":
         problems = []
         if not isinstance(data, list):

@@ -84,20 +84,24 @@ _KEEP = 4  # environments kept per process (tests build many projects in one)
 def shared_env(project: Path, text: bool = False, cache: bool = True) -> jinja2.Environment:
     """Return make_env(project, text), kept for the life of the process (serve rebuilds).
 
-    Compiling the templates costs more than rendering a small site; a kept
-    environment recompiles only a template whose file changed (auto_reload).
+    Compiling the templates costs more than rendering a small site. The key holds every
+    template file's stamp, taken once per build: an edited template gets a new environment,
+    and rendering never stats files (Jinja's auto_reload would, for every page).
     """
-    key = (tuple(str(d) for d in template_dirs(project)), text, str(project.absolute()), cache)
+    dirs = template_dirs(project)
+    stamps = tuple((str(p), (st := p.stat()).st_mtime_ns, st.st_size)
+                   for d in dirs for p in sorted(d.rglob("*")) if p.is_file())
+    key = (stamps, text, str(project.absolute()), cache)
     env = _ENVS.pop(key, None)
     if env is None:
-        env = make_env(project, text, auto_reload=True, cache=cache)
+        env = make_env(project, text, cache=cache)
     _ENVS[key] = env  # most recently used last
     while len(_ENVS) > _KEEP:
         del _ENVS[next(iter(_ENVS))]
     return env
 
 
-def make_env(project: Path, text: bool = False, auto_reload: bool = False, cache: bool = False) -> jinja2.Environment:
+def make_env(project: Path, text: bool = False, cache: bool = False) -> jinja2.Environment:
     """Return the HTML environment, or with text=True the plain-text one (no autoescape)."""
     loader = jinja2.FileSystemLoader([str(d) for d in template_dirs(project)])
     env = jinja2.Environment(
@@ -108,7 +112,7 @@ def make_env(project: Path, text: bool = False, auto_reload: bool = False, cache
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
-        auto_reload=auto_reload,
+        auto_reload=False,
     )
     env.filters.update(
         price=formats.price, money=formats.money, tokens=formats.tokens, count=formats.count,
