@@ -217,12 +217,12 @@ def _worker_init() -> None:
 
 
 def _run_task(task: tuple) -> tuple[list[str], int, int, dict[str, float]]:
-    """Render one task in a worker and write its files: ("models", ids) or ("site", producer index).
+    """Render one task and write its files: ("models", ids) or ("site", producer index).
 
     Returns (paths written, bytes, HTML pages, phase times of this task).
     """
     ctx, folder = _WORK
-    timings.reset()
+    outer, timings.totals = timings.totals, {}  # this task's phases only (it may run in the build's process)
     paths, size, pages = [], 0, 0
     if task[0] == "models":
         outputs = (o for mid in task[1] for o in model_outputs(ctx, ctx.site.models_by_id[mid]))
@@ -235,7 +235,8 @@ def _run_task(task: tuple) -> tuple[list[str], int, int, dict[str, float]]:
         paths.append(o.path)
         size += len(o.data)
         pages += o.path.endswith(".html")
-    return paths, size, pages, dict(timings.totals)
+    spent, timings.totals = timings.totals, outer
+    return paths, size, pages, spent
 
 
 def write_file(folder: Path, o: Output) -> None:
@@ -304,7 +305,7 @@ def _build(project: Path, out: Path | None, base_url: str | None, strict: bool,
         if cache is not None:
             with timings("cache save"):
                 cache.save()
-    ctx = RenderContext.create(project, site, cache=use_cache)
+    ctx = RenderContext.create(project, site, cache=use_cache, theme=theme)
 
     with timings("keys"):
         files = cache.entries if cache is not None else {}
@@ -329,49 +330,38 @@ def _build(project: Path, out: Path | None, base_url: str | None, strict: bool,
         for o in ctx.assets.outputs:
             writer.write(o)
 
+        # One list of tasks: the listings and machine files (one task each, the big ones
+        # first), then models in chunks. Big catalogs run them in forked workers.
+        size = max(20, len(todo) // (workers * 8))
+        tasks = [("site", i) for i in range(len(site_producers()))]
+        tasks += [("models", todo[i:i + size]) for i in range(0, len(todo), size)]
+        parallel = workers > 1 and len(site.models) >= PARALLEL_MIN_MODELS
         global _WORK
-        if workers > 1 and len(site.models) >= PARALLEL_MIN_MODELS:
-            # Everything renders in forked workers, which write their own files: the big
-            # listings and machine files first (one task each), then models in chunks.
-            import multiprocessing
+        _WORK = (ctx, writer.tmp)
+        pool = None
+        try:
+            if parallel:
+                import multiprocessing
 
-            _WORK = (ctx, writer.tmp)
-            gc.freeze()  # keep the shared heap's pages shared: no collector writes into them
-            size = max(20, len(todo) // (workers * 8))
-            tasks = [("site", i) for i in range(len(site_producers()))]
-            tasks += [("models", todo[i:i + size]) for i in range(0, len(todo), size)]
-            pool = multiprocessing.get_context("fork").Pool(workers, initializer=_worker_init)
-            try:
-                with timings("render in workers (wall)"):
-                    for paths, size, n, spent in pool.imap_unordered(_run_task, tasks):
-                        writer.adopt(paths, size)
-                        pages += n
-                        for phase, secs in spent.items():
-                            timings.add(phase + " (in a worker)", secs)
-                        if progress is not None:
-                            progress.tick(pages)
+                gc.freeze()  # keep the shared heap's pages shared: no collector writes into them
+                pool = multiprocessing.get_context("fork").Pool(workers, initializer=_worker_init)
+            results = pool.imap_unordered(_run_task, tasks) if pool else map(_run_task, tasks)
+            with timings("render (wall)"):
+                for paths, size, n, spent in results:
+                    writer.adopt(paths, size)
+                    pages += n
+                    for phase, secs in spent.items():
+                        timings.add(phase + (" (in a worker)" if pool else ""), secs)
+                    if progress is not None:
+                        progress.tick(pages)
+            if pool is not None:
                 pool.close()
-            finally:
+        finally:
+            if pool is not None:
                 pool.terminate()
                 pool.join()
                 gc.unfreeze()
-                _WORK = None
-        else:
-            for mid in todo:
-                for o in model_outputs(ctx, site.models_by_id[mid]):
-                    writer.write(o)
-                pages += 1
-                if progress is not None:
-                    progress.tick(pages)
-            for name, produce in site_producers():
-                with timings(f"render: {name}"):
-                    outputs = list(produce(ctx))
-                with timings("write"):
-                    for o in outputs:
-                        writer.write(o)
-                        pages += o.path.endswith(".html")
-                if progress is not None:
-                    progress.tick(pages)
+            _WORK = None
         verify = None
         if strict:
             from generator.linkcheck import verify_links

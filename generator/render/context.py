@@ -97,7 +97,8 @@ class RenderContext:
         return self._memo[name]
 
     @classmethod
-    def create(cls, project: Path, site: Site, cache: bool = False) -> "RenderContext":
-        """cache: keep compiled templates in the project's .modelcat-cache/ (as builds do)."""
-        return cls(project, site, envs.shared_env(project, cache=cache), envs.shared_env(project, True, cache),
+    def create(cls, project: Path, site: Site, cache: bool = False, theme: str | None = None) -> "RenderContext":
+        """cache: keep compiled templates in the project's .modelcat-cache/ (as builds do);
+        theme: a digest of the templates, if the caller has one (generator.build does)."""
+        return cls(project, site, envs.shared_env(project, False, cache, theme), envs.shared_env(project, True, cache, theme),
                    collect_assets(project), make_snippets(site.record, site.build_date))

@@ -81,17 +81,18 @@ _ENVS: dict[tuple, jinja2.Environment] = {}
 _KEEP = 4  # environments kept per process (tests build many projects in one)
 
 
-def shared_env(project: Path, text: bool = False, cache: bool = True) -> jinja2.Environment:
+def shared_env(project: Path, text: bool = False, cache: bool = True, version: str | None = None) -> jinja2.Environment:
     """Return make_env(project, text), kept for the life of the process (serve rebuilds).
 
-    Compiling the templates costs more than rendering a small site. The key holds every
-    template file's stamp, taken once per build: an edited template gets a new environment,
-    and rendering never stats files (Jinja's auto_reload would, for every page).
+    Compiling the templates costs more than rendering a small site. The key holds a
+    version of the templates (their digest, or every file's stamp), taken once per build:
+    an edited template gets a new environment, and rendering never stats files (Jinja's
+    auto_reload would, for every page).
     """
-    dirs = template_dirs(project)
-    stamps = tuple((str(p), (st := p.stat()).st_mtime_ns, st.st_size)
-                   for d in dirs for p in sorted(d.rglob("*")) if p.is_file())
-    key = (stamps, text, str(project.absolute()), cache)
+    if version is None:  # the build passes its digest of the theme; other callers stat the files
+        version = repr([(str(p), (st := p.stat()).st_mtime_ns, st.st_size)
+                        for d in template_dirs(project) for p in sorted(d.rglob("*")) if p.is_file()])
+    key = (version, text, str(project.absolute()), cache)
     env = _ENVS.pop(key, None)
     if env is None:
         env = make_env(project, text, cache=cache)
