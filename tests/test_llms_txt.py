@@ -18,8 +18,8 @@ import pytest
 import yaml
 from llms_txt import parse_llms_file
 
-from builds import built
-from machine_catalog import built_machine, fast_site
+from tests.builds import built
+from tests.machine_catalog import built_machine, fast_site
 
 from generator.catalog import load_catalog
 from generator.render import markdown as md

@@ -24,8 +24,8 @@ import yaml
 from bs4 import BeautifulSoup
 from openapi_spec_validator import validate
 
-from builds import built
-from machine_catalog import built_machine
+from tests.builds import built
+from tests.machine_catalog import built_machine
 from openapi_server import TEST_STATUS_HEADER, serve
 
 from generator.render.snippets import base_url_env

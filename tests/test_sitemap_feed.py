@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from builds import built
-from machine_catalog import built_machine
+from tests.builds import built
+from tests.machine_catalog import built_machine
 
 from generator.catalog import load_catalog
 from generator.render.feeds import ATOM_NS, SITEMAP_NS, feed, sitemap_files, xml_text

@@ -16,8 +16,8 @@ import markdown as markdown_lib
 import pytest
 from bs4 import BeautifulSoup
 
-from builds import built
-from machine_catalog import built_machine
+from tests.builds import built
+from tests.machine_catalog import built_machine
 
 from generator import formats
 from generator.catalog import load_catalog
