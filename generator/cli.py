@@ -141,11 +141,13 @@ def new(project: Path, model_id: str) -> None:
 @main.command()
 @click.option("--kind", type=click.Choice(["model", "provider", "site", "collections"]), default="model",
               show_default=True)
-def schema(kind: str) -> None:
+@click.option("--draft", type=click.Choice(["2020-12", "07"]), default="2020-12", show_default=True,
+              help="JSON Schema dialect: 2020-12, or draft-07 (SchemaStore, most editors).")
+def schema(kind: str, draft: str) -> None:
     """Print the JSON Schema of a record, for editors (yaml-language-server)."""
     from generator.scaffold import json_schema
 
-    click.echo(json_schema(kind))
+    click.echo(json_schema(kind, draft))
 
 
 @main.command()

@@ -130,3 +130,142 @@ def test_plain_stays_the_default_and_unknown_formats_are_bad_usage(tmp_path):
         f"catalog/{MODEL_PATH}:15:12: limits.context: must be a whole number, got 'lots'")
     assert run_cli("validate", "--project", project, "--format", "plain").stderr == default.stderr
     assert run_cli("validate", "--project", project, "--format", "xml").exit_code == 2
+
+
+# --- editors: draft-07 schemas, .modelcat/ and .vscode/settings.json --------------------------
+
+KINDS = ["model", "provider", "site", "collections"]
+
+
+def json_ready(value):
+    """YAML's dates as the strings they are written as (what an editor's schema check sees)."""
+    import datetime
+
+    if isinstance(value, dict):
+        return {k: json_ready(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [json_ready(v) for v in value]
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return value
+
+
+def read_yaml(path):
+    import yaml
+
+    return json_ready(yaml.safe_load(path.read_text(encoding="utf-8")))
+
+
+def draft7(doc):
+    import jsonschema
+
+    jsonschema.Draft7Validator.check_schema(doc)
+    return jsonschema.Draft7Validator(doc, format_checker=jsonschema.FormatChecker())
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_schema_draft_07_is_valid_and_accepts_every_example_record(kind):
+    import json
+
+    from conftest import EXAMPLE
+
+    result = run_cli("schema", "--kind", kind, "--draft", "07")
+    assert result.exit_code == 0, result.output
+    doc = json.loads(result.stdout)
+    assert doc["$schema"] == "http://json-schema.org/draft-07/schema#"
+    assert doc["title"] == f"modelcat {kind} record"
+    text = json.dumps(doc)
+    assert "$defs" not in text and "prefixItems" not in text and "unevaluated" not in text
+
+    def refs_alone(node):  # draft-07 ignores whatever stands beside a $ref
+        if isinstance(node, dict):
+            assert "$ref" not in node or len(node) == 1, node
+            return all(refs_alone(v) for v in node.values())
+        return all(refs_alone(v) for v in node) if isinstance(node, list) else True
+    assert refs_alone(doc)
+    validator = draft7(doc)
+    files = {"model": sorted(EXAMPLE.glob("models/*/*.yaml")), "provider": sorted(EXAMPLE.glob("providers/*.yaml")),
+             "site": [EXAMPLE / "site.yaml"], "collections": [EXAMPLE / "collections.yaml"]}[kind]
+    assert files
+    for path in files:
+        errors = [e.message for e in validator.iter_errors(read_yaml(path))]
+        assert errors == [], f"{path.name}: {errors}"
+
+
+def test_schema_draft_07_still_rejects_bad_records():
+    import json
+
+    from conftest import EXAMPLE
+
+    validator = draft7(json.loads(run_cli("schema", "--draft", "07").stdout))
+    example = read_yaml(EXAMPLE / MODEL_PATH)
+    assert validator.is_valid(example)
+    assert not validator.is_valid({**example, "contxt": 1})
+    assert not validator.is_valid({**example, "pricing": {"input": -1, "output": 0}})
+    assert not validator.is_valid({**example, "limits": {"context": 1000, "max_ouput": 10}})
+    assert not validator.is_valid({**example, "capabilities": {"vison": True}})
+    assert not validator.is_valid({k: v for k, v in example.items() if k != "summary"})
+    site = draft7(json.loads(run_cli("schema", "--kind", "site", "--draft", "07").stdout))
+    assert not site.is_valid({**read_yaml(EXAMPLE / "site.yaml"), "fee": {"percent": 150}})
+
+
+def test_schema_refuses_an_unknown_draft():
+    assert run_cli("schema", "--draft", "04").exit_code == 2
+
+
+def test_init_maps_every_catalog_folder_to_its_schema(tmp_path):
+    """.vscode/settings.json's yaml.schemas: every glob matches records, each valid under its schema."""
+    import json
+
+    target = tmp_path / "gateway-docs"
+    result = run_cli("init", target)
+    assert result.exit_code == 0, result.output
+    assert "wrote .vscode/settings.json: editors check records against .modelcat/*.schema.json" in result.stdout
+    settings = json.loads((target / ".vscode/settings.json").read_text())
+    assert settings == {"yaml.schemas": {
+        ".modelcat/model.schema.json": ["catalog/models/**/*.yaml"],
+        ".modelcat/provider.schema.json": ["catalog/providers/*.yaml"],
+        ".modelcat/site.schema.json": ["catalog/site.yaml"],
+        ".modelcat/collections.schema.json": ["catalog/collections.yaml"],
+    }}
+    seen = set()
+    for schema_file, globs in settings["yaml.schemas"].items():
+        validator = draft7(json.loads((target / schema_file).read_text()))
+        matched = [p for g in globs for p in target.glob(g)]
+        assert matched, globs
+        for path in matched:
+            assert list(validator.iter_errors(read_yaml(path))) == [], path
+            seen.add(path)
+    records = {p for p in (target / "catalog").rglob("*.yaml")}
+    assert seen == records  # every record file has its schema
+
+
+def test_init_keeps_existing_editor_settings(tmp_path):
+    import json
+
+    target = tmp_path / "p"
+    (target / ".vscode").mkdir(parents=True)
+    (target / ".vscode/settings.json").write_text('{"editor.tabSize": 2, "yaml.schemas": {"x.json": "a.yaml"}}')
+    assert run_cli("init", target).exit_code == 0
+    settings = json.loads((target / ".vscode/settings.json").read_text())
+    assert settings["editor.tabSize"] == 2
+    assert settings["yaml.schemas"]["x.json"] == "a.yaml"
+    assert settings["yaml.schemas"][".modelcat/site.schema.json"] == ["catalog/site.yaml"]
+    commented = tmp_path / "q"
+    (commented / ".vscode").mkdir(parents=True)
+    (commented / ".vscode/settings.json").write_text('// mine\n{}\n')
+    result = run_cli("init", commented)
+    assert result.exit_code == 0
+    assert (commented / ".vscode/settings.json").read_text() == "// mine\n{}\n"
+    assert "kept .vscode/settings.json: add its yaml.schemas yourself" in result.stdout
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_the_committed_editor_schemas_are_current(kind):
+    import json
+
+    from generator.scaffold import json_schema, vscode_settings
+    from tools import REPO
+
+    assert (REPO / ".modelcat" / f"{kind}.schema.json").read_text(encoding="utf-8") == json_schema(kind, "07") + "\n"
+    assert json.loads((REPO / ".vscode/settings.json").read_text()) == vscode_settings()
