@@ -3,6 +3,7 @@ composite action and the documented workflow, the pre-commit hook, and the edito
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 
@@ -269,3 +270,158 @@ def test_the_committed_editor_schemas_are_current(kind):
 
     assert (REPO / ".modelcat" / f"{kind}.schema.json").read_text(encoding="utf-8") == json_schema(kind, "07") + "\n"
     assert json.loads((REPO / ".vscode/settings.json").read_text()) == vscode_settings()
+
+
+# --- GitHub Actions: action.yml and the README's workflow -------------------------------------
+
+def _repo():
+    from tools import REPO
+
+    return REPO
+
+
+def readme_workflow() -> str:
+    """The GitHub Pages workflow of the README's "In CI" section (its first yaml block)."""
+    text = (_repo() / "README.md").read_text(encoding="utf-8")
+    section = text.split("\n## In CI\n", 1)[1].split("\n## ", 1)[0]
+    return re.findall(r"```yaml\n(.*?)```", section, re.S)[0]
+
+
+def load_yaml(text: str):
+    import yaml
+
+    return yaml.safe_load(text)
+
+
+def check_jsonschema(schema: str, path) -> None:
+    import importlib.util
+    import sys
+
+    if importlib.util.find_spec("check_jsonschema") is None:
+        from tools import missing
+
+        missing("check-jsonschema is not installed (pip install check-jsonschema; in the test extra)")
+    result = subprocess.run([sys.executable, "-m", "check_jsonschema", "--builtin-schema", schema, str(path)],
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_action_and_the_readme_workflow_pass_githubs_schemas(tmp_path):
+    workflow = tmp_path / "catalog.yml"
+    workflow.write_text(readme_workflow(), encoding="utf-8")
+    check_jsonschema("vendor.github-actions", _repo() / "action.yml")
+    check_jsonschema("vendor.github-workflows", workflow)
+
+
+def test_the_readme_workflow_builds_pull_requests_and_deploys_only_main():
+    action = load_yaml((_repo() / "action.yml").read_text(encoding="utf-8"))
+    assert action["runs"]["using"] == "composite"
+    assert {"project", "out", "base-url", "strict"} <= set(action["inputs"])
+    flow = load_yaml(readme_workflow())
+    triggers = flow.get("on", flow.get(True))  # YAML 1.1 reads the key on as true
+    assert "pull_request" in triggers and triggers["push"]["branches"] == ["main"]
+    build, deploy = flow["jobs"]["build"], flow["jobs"]["deploy"]
+    steps = {s["uses"].split("@")[0]: s for s in build["steps"]}
+    assert steps["actions/checkout"]["with"]["fetch-depth"] == 0
+    ours = steps["OWNER/modelcat"]
+    assert set(ours["with"]) <= set(action["inputs"])
+    assert steps["actions/upload-pages-artifact"]["with"]["path"] == f"${{{{ steps.{ours['id']}.outputs.site }}}}"
+    assert "site" in action["outputs"]
+    assert "pull_request" in steps["actions/upload-pages-artifact"]["if"]
+    assert deploy["needs"] == "build" and "pull_request" in deploy["if"]
+    assert deploy["permissions"] == {"pages": "write", "id-token": "write"}
+    assert [s["uses"].split("@")[0] for s in deploy["steps"]] == ["actions/deploy-pages"]
+
+
+EXPRESSION = re.compile(r"\$\{\{\s*(.*?)\s*\}\}")
+
+
+def run_action(action: dict, inputs: dict[str, str], context: dict[str, str], workspace, env) -> tuple[int, str, dict]:
+    """Run a composite action's steps the way the runner does: `uses: actions/setup-python` is the
+    caller's Python (first on PATH), each `run:` goes to `bash --noprofile --norc -eo pipefail`
+    with its env's expressions substituted; GITHUB_PATH and GITHUB_OUTPUT are honoured.
+    Return (exit status of the first failing step or 0, everything printed, step outputs)."""
+    values = {f"inputs.{k}": str(inputs.get(k, spec.get("default", ""))) for k, spec in action["inputs"].items()}
+    values.update(context)
+
+    def subst(text: str) -> str:
+        def one(m):
+            assert m.group(1) in values, f"the test runner does not know the expression {m.group(0)}"
+            return values[m.group(1)]
+        return EXPRESSION.sub(one, str(text))
+
+    printed, outputs = [], {}
+    for i, step in enumerate(action["runs"]["steps"]):
+        if "uses" in step:
+            assert step["uses"].startswith("actions/setup-python@"), step
+            continue
+        assert step["shell"] == "bash"
+        assert "${{" not in step["run"], "expressions in run: are script injection; pass them in env:"
+        script = workspace.parent / f"step-{i}.sh"
+        script.write_text(step["run"], encoding="utf-8")
+        out_file, path_file = workspace.parent / f"out-{i}", workspace.parent / f"path-{i}"
+        out_file.write_text(""), path_file.write_text("")
+        step_env = {**env, **{k: subst(v) for k, v in step.get("env", {}).items()},
+                    "GITHUB_OUTPUT": str(out_file), "GITHUB_PATH": str(path_file)}
+        result = subprocess.run(["bash", "--noprofile", "--norc", "-eo", "pipefail", str(script)], cwd=workspace,
+                                env=step_env, capture_output=True, text=True, timeout=600)
+        printed.append(result.stdout + result.stderr)
+        if result.returncode:
+            return result.returncode, "".join(printed), outputs
+        for line in out_file.read_text().splitlines():
+            name, _, value = line.partition("=")
+            outputs[f"steps.{step.get('id')}.outputs.{name}"] = value
+        for line in path_file.read_text().splitlines():
+            env["PATH"] = line + os.pathsep + env["PATH"]
+    values.update(outputs)
+    return 0, "".join(printed), {k: subst(v["value"]) for k, v in action.get("outputs", {}).items()}
+
+
+def package_copy(dest):
+    """The package's source as a checkout holds it (so that pip's build files stay out of the repo)."""
+    import shutil
+
+    repo = _repo()
+    dest.mkdir()
+    for name in ("pyproject.toml", "README.md", "action.yml", ".pre-commit-hooks.yaml"):
+        shutil.copy2(repo / name, dest / name)
+    shutil.copytree(repo / "generator", dest / "generator", ignore=shutil.ignore_patterns("__pycache__"))
+    return dest
+
+
+
+@pytest.mark.slow
+def test_the_action_installs_validates_and_builds_the_example(tmp_path):
+    """slow (30-60 s): a fresh venv, modelcat installed from a copy of this checkout by the action's own
+    steps (dependencies from the package index), then validate and build of the example catalog."""
+    import shutil
+    import sys
+
+    from conftest import EXAMPLE
+
+    action = load_yaml((_repo() / "action.yml").read_text(encoding="utf-8"))
+    source = package_copy(tmp_path / "modelcat")
+    venv = tmp_path / "venv"
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, timeout=120)
+    workspace = tmp_path / "ws"
+    shutil.copytree(EXAMPLE, workspace / "gateway" / "catalog")
+    subprocess.run(["git", "init", "-q", str(workspace)], check=True)
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV")}
+    env["PATH"] = str(venv / "bin") + os.pathsep + env["PATH"]
+    context = {"github.action_path": str(source)}
+    inputs = {"project": "gateway", "base-url": "https://docs.example.org/models/"}
+
+    status, printed, outputs = run_action(action, inputs, context, workspace, env)
+    assert status == 0, printed
+    assert (venv / "bin" / "modelcat").is_file()  # installed into the caller's Python
+    assert outputs == {"site": "gateway/site"}
+    site = workspace / "gateway" / "site"
+    assert (site / "index.html").is_file() and (site / "models/meta/llama-3.2-1b-instruct/index.html").is_file()
+    assert "https://docs.example.org/models/models/meta/llama-3.2-1b-instruct/" in (site / "sitemap.xml").read_text()
+    # the example's one warning, as an annotation on its line, with the path from the repository's root
+    assert "::warning file=gateway/catalog/models/" in printed
+
+    status, printed, _ = run_action(action, {**inputs, "strict": "true", "out": "public"}, context, workspace, env)
+    assert status == 1
+    assert "::error file=gateway/catalog/models/" in printed
+    assert not (workspace / "public").exists()
