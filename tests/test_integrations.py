@@ -425,3 +425,55 @@ def test_the_action_installs_validates_and_builds_the_example(tmp_path):
     assert status == 1
     assert "::error file=gateway/catalog/models/" in printed
     assert not (workspace / "public").exists()
+
+
+# --- pre-commit -------------------------------------------------------------------------------
+
+def git(cwd, *args: str) -> str:
+    return subprocess.run(["git", "-c", "user.name=modelcat tests", "-c", "user.email=tests@example.invalid",
+                           "-c", "commit.gpgsign=false", *args], cwd=cwd, check=True, capture_output=True,
+                          text=True, timeout=60).stdout.strip()
+
+
+@pytest.mark.slow
+def test_the_pre_commit_hook_fails_on_a_broken_record_and_passes_on_the_fix(tmp_path):
+    """slow (30-60 s): the real pre-commit installs this package's published hook
+    (.pre-commit-hooks.yaml, from a git repository at a commit) into its own environment."""
+    import importlib.util
+    import sys
+
+    if importlib.util.find_spec("pre_commit") is None:
+        from tools import missing
+
+        missing("pre-commit is not installed (pip install pre-commit; in the test extra)")
+    hook_repo = package_copy(tmp_path / "modelcat")
+    git(hook_repo, "init", "-q")
+    git(hook_repo, "add", "-A")
+    git(hook_repo, "commit", "-q", "-m", "modelcat")
+    rev = git(hook_repo, "rev-parse", "HEAD")
+
+    project = make_project(tmp_path, with_change(MODEL_PATH, "input: 0.015", "input: -1"))
+    (project / ".pre-commit-config.yaml").write_text(
+        f"repos:\n  - repo: {hook_repo}\n    rev: {rev}\n    hooks:\n      - id: modelcat-validate\n",
+        encoding="utf-8")
+    (project / ".gitignore").write_text("site/\n.modelcat-cache/\n")  # as `modelcat init` writes it
+    git(project, "init", "-q")
+    git(project, "add", "-A")
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV")}
+    env["PRE_COMMIT_HOME"] = str(tmp_path / "pre-commit-home")
+
+    def pre_commit():
+        return subprocess.run([sys.executable, "-m", "pre_commit", "run", "--all-files", "--color", "never"],
+                              cwd=project, env=env, capture_output=True, text=True, timeout=600)
+
+    broken = pre_commit()
+    assert broken.returncode == 1, broken.stdout + broken.stderr
+    assert "modelcat validate" in broken.stdout and "Failed" in broken.stdout
+    assert f"catalog/{MODEL_PATH}:12:10: pricing.input: must be >= 0, got -1" in broken.stdout
+
+    record = project / "catalog" / MODEL_PATH
+    record.write_text(record.read_text().replace("input: -1", "input: 0.015"))
+    git(project, "add", "-A")
+    fixed = pre_commit()
+    assert fixed.returncode == 0, fixed.stdout + fixed.stderr
+    assert re.search(r"modelcat validate\.+Passed", fixed.stdout), fixed.stdout
