@@ -14,8 +14,6 @@ from typing import Callable
 
 import click
 
-FORMATS = ("plain", "github")
-
 
 @dataclass(frozen=True, order=True)
 class Problem:

@@ -91,8 +91,9 @@ def _write_vscode_settings(directory: Path) -> str:
         except (OSError, ValueError):  # VS Code allows comments there; do not rewrite what we cannot read
             return (f"kept {path.relative_to(directory).as_posix()}: add its yaml.schemas yourself: "
                     + json.dumps(wanted["yaml.schemas"]))
-        if not isinstance(current, dict):
-            return f"kept {path.relative_to(directory).as_posix()} (not a JSON object)"
+        if not isinstance(current, dict) or not isinstance(current.get("yaml.schemas", {}), dict):
+            return (f"kept {path.relative_to(directory).as_posix()}: add its yaml.schemas yourself: "
+                    + json.dumps(wanted["yaml.schemas"]))
         wanted = {**current, "yaml.schemas": {**current.get("yaml.schemas", {}), **wanted["yaml.schemas"]}}
     path.parent.mkdir(exist_ok=True)
     path.write_text(json.dumps(wanted, indent=2) + "\n", encoding="utf-8")

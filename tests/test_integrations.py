@@ -259,6 +259,12 @@ def test_init_keeps_existing_editor_settings(tmp_path):
     assert result.exit_code == 0
     assert (commented / ".vscode/settings.json").read_text() == "// mine\n{}\n"
     assert "kept .vscode/settings.json: add its yaml.schemas yourself" in result.stdout
+    odd = tmp_path / "r"
+    (odd / ".vscode").mkdir(parents=True)
+    (odd / ".vscode/settings.json").write_text('{"yaml.schemas": ["not", "a", "mapping"]}')
+    result = run_cli("init", odd)
+    assert result.exit_code == 0, result.output
+    assert "kept .vscode/settings.json" in result.stdout
 
 
 @pytest.mark.parametrize("kind", KINDS)
