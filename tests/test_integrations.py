@@ -8,6 +8,8 @@ import re
 import subprocess
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from conftest import MODEL_PATH, make_project, run_cli, valid_files, with_change
 from test_validation import COLLECTION_CASES, MODEL_CASES, PROVIDER_CASES, SITE_CASES
@@ -74,6 +76,16 @@ def test_github_format_escapes_paths_fields_and_messages(tmp_path):
                           "::50%25 off%0D%0Anext line: yes, really")
     w = Problem("catalog/site.yaml", 1, 1, "", "old", warning=True)
     assert w.github("sub/dir/") == "::warning file=sub/dir/catalog/site.yaml,line=1,col=1::old"
+
+
+@given(st.text(), st.text(), st.text())
+def test_any_text_survives_the_workflow_command_escapes(path, field, message):
+    from generator.problems import Problem
+
+    command = Problem(path, 7, 3, field, message).github()
+    assert "\n" not in command and "\r" not in command
+    expected_field = f"{field}: " if field else ""
+    assert as_plain(command) == f"{path}:7:3: {expected_field}{message}"
 
 
 def test_github_format_escapes_a_file_name_end_to_end(tmp_path):
