@@ -441,15 +441,16 @@ class Progress:
 
 
 def build_command(project: Path, out: Path | None, base_url: str | None, strict: bool,
-                  workers: int | None = None, cache: bool = True, show_timings: bool = False) -> None:
-    """Run a build for the CLI: warnings, then one closing line with counts and time."""
+                  workers: int | None = None, cache: bool = True, show_timings: bool = False,
+                  show_problem=Problem.format) -> None:
+    """Run a build for the CLI: warnings (each as show_problem prints it), then one closing line."""
     progress = Progress()
     try:
         report = build(project, out, base_url, strict, progress, workers, cache)
     finally:
         progress.done()
     for w in report.warnings:
-        click.echo(w.format(), err=True)
+        click.echo(show_problem(w), err=True)
     if show_timings:
         for line in timings.lines():
             click.echo(line, err=True)

@@ -14,6 +14,11 @@ project_option = click.option(
     "--project", "project", type=click.Path(file_okay=False, path_type=Path), default=".",
     show_default=True, help="Project folder holding catalog/ (and optionally templates/).")
 
+format_option = click.option(
+    "--format", "fmt", type=click.Choice(["plain", "github"]), default="plain", show_default=True,
+    help="How problems are printed: plain lines, or GitHub Actions workflow commands (annotations "
+         "on the pull request's diff; paths relative to the git repository's root).")
+
 
 def _project(path: Path) -> Path:
     if not (path / "catalog").is_dir():
@@ -22,9 +27,9 @@ def _project(path: Path) -> Path:
     return path
 
 
-def _print_warnings(problems) -> None:
+def _print_warnings(problems, show) -> None:
     for p in problems:
-        click.echo(p.format(), err=True)
+        click.echo(show(p), err=True)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -43,10 +48,11 @@ def main() -> None:
 @main.command()
 @project_option
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
-def validate(project: Path, strict: bool) -> None:
+@format_option
+def validate(project: Path, strict: bool, fmt: str) -> None:
     """Validate the catalog: every problem as path:line:col: field: message."""
     from generator.catalog import load_catalog
-    from generator.problems import plural, summary
+    from generator.problems import CatalogError, formatter, plural, summary
 
     from generator.build import default_workers
     from generator.cache import RecordCache
@@ -55,12 +61,16 @@ def validate(project: Path, strict: bool) -> None:
 
     gc.disable()  # many objects, little garbage: the collector would only rescan them
     root = _project(project)
+    show = formatter(fmt, root)
     cache = RecordCache(root)
     try:
         site, warnings = load_catalog(root, strict=strict, cache=cache, workers=default_workers())
+    except CatalogError as exc:
+        exc.show_problem = show
+        raise
     finally:
         cache.save()
-    _print_warnings(warnings)
+    _print_warnings(warnings, show)
     tail = f" ({summary(warnings)[:-1]})" if warnings else ""
     counts = [plural(len(site.models), "model"), plural(len(site.providers), "provider"),
               plural(len(site.collections), "collection"), plural(len(site.docs), "docs page")]
@@ -78,12 +88,20 @@ def validate(project: Path, strict: bool) -> None:
 @click.option("--no-cache", is_flag=True,
               help="Ignore .modelcat-cache/: parse every record and render every page.")
 @click.option("--timings", is_flag=True, help="Print the time of each build phase.")
+@format_option
 def build(project: Path, out: Path | None, base_url: str | None, strict: bool, workers: int | None,
-          no_cache: bool, timings: bool) -> None:
+          no_cache: bool, timings: bool, fmt: str) -> None:
     """Validate, then render the whole site into --out atomically."""
     from generator.build import build_command
+    from generator.problems import CatalogError, formatter
 
-    build_command(_project(project), out, base_url, strict, workers, not no_cache, timings)
+    root = _project(project)
+    show = formatter(fmt, root)
+    try:
+        build_command(root, out, base_url, strict, workers, not no_cache, timings, show)
+    except CatalogError as exc:
+        exc.show_problem = show
+        raise
     _fast_exit()
 
 
@@ -123,11 +141,13 @@ def new(project: Path, model_id: str) -> None:
 @main.command()
 @click.option("--kind", type=click.Choice(["model", "provider", "site", "collections"]), default="model",
               show_default=True)
-def schema(kind: str) -> None:
+@click.option("--draft", type=click.Choice(["2020-12", "07"]), default="2020-12", show_default=True,
+              help="JSON Schema dialect: 2020-12, or draft-07 (SchemaStore, most editors).")
+def schema(kind: str, draft: str) -> None:
     """Print the JSON Schema of a record, for editors (yaml-language-server)."""
     from generator.scaffold import json_schema
 
-    click.echo(json_schema(kind))
+    click.echo(json_schema(kind, draft))
 
 
 @main.command()

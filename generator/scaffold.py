@@ -21,16 +21,83 @@ KINDS = {
 }
 
 
-def json_schema(kind: str = "model") -> str:
-    """Return the JSON Schema (draft 2020-12) of one record kind, from the pydantic models."""
+DRAFTS = {"2020-12": "https://json-schema.org/draft/2020-12/schema",
+          "07": "http://json-schema.org/draft-07/schema#"}
+
+# Where each record kind lives: the globs of .vscode/settings.json's yaml.schemas (workspace-relative)
+SCHEMA_FILES = {
+    "model": ["catalog/models/**/*.yaml"],
+    "provider": ["catalog/providers/*.yaml"],
+    "site": ["catalog/site.yaml"],
+    "collections": ["catalog/collections.yaml"],
+}
+
+
+def json_schema(kind: str = "model", draft: str = "2020-12") -> str:
+    """Return the JSON Schema of one record kind, from the pydantic models: draft 2020-12, or
+    draft-07 (what SchemaStore and most editors' YAML support read best)."""
+    doc = schema_doc(kind, draft)
+    return json.dumps(doc, indent=2, sort_keys=False, ensure_ascii=False)
+
+
+def schema_doc(kind: str, draft: str = "2020-12") -> dict:
     cls = KINDS[kind]
-    doc = cls.model_json_schema(mode="validation")
+    defs_key = "$defs" if draft == "2020-12" else "definitions"
+    doc = cls.model_json_schema(mode="validation", ref_template=f"#/{defs_key}/{{model}}")
     if kind == "collections":
         doc = {"type": "array", "items": doc, "$defs": doc.pop("$defs", {})}
     doc.pop("title", None)  # pydantic's class name; ours says what the file is
-    doc = {"$schema": "https://json-schema.org/draft/2020-12/schema",
-           "title": f"modelcat {kind} record", **doc}
-    return json.dumps(doc, indent=2, sort_keys=False, ensure_ascii=False)
+    doc = {"$schema": DRAFTS[draft], "title": f"modelcat {kind} record", **doc}
+    if draft == "07":
+        doc = {defs_key if k == "$defs" else k: v for k, v in doc.items()}
+        doc = _ref_alone(doc)
+    return doc
+
+
+def _ref_alone(node):
+    """Draft-07 ignores the keywords beside a $ref (a default, a description): move the $ref into
+    an allOf so that they still count."""
+    if isinstance(node, list):
+        return [_ref_alone(v) for v in node]
+    if not isinstance(node, dict):
+        return node
+    node = {k: _ref_alone(v) for k, v in node.items()}
+    if "$ref" in node and len(node) > 1:
+        ref = node.pop("$ref")
+        node = {"allOf": [{"$ref": ref}], **node}
+    return node
+
+
+def write_schemas(project: Path, kinds=tuple(SCHEMA_FILES)) -> None:
+    """Write .modelcat/<kind>.schema.json (draft-07, for editors) for each kind."""
+    folder = project / ".modelcat"
+    folder.mkdir(parents=True, exist_ok=True)
+    for kind in kinds:
+        (folder / f"{kind}.schema.json").write_text(json_schema(kind, "07") + "\n", encoding="utf-8")
+
+
+def vscode_settings() -> dict:
+    """Return the .vscode/settings.json that maps the catalog's folders to their schemas
+    (yaml.schemas of the Red Hat YAML extension)."""
+    return {"yaml.schemas": {f".modelcat/{kind}.schema.json": globs for kind, globs in SCHEMA_FILES.items()}}
+
+
+def _write_vscode_settings(directory: Path) -> str:
+    path = directory / ".vscode" / "settings.json"
+    wanted = vscode_settings()
+    if path.exists():
+        try:
+            current = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):  # VS Code allows comments there; do not rewrite what we cannot read
+            return (f"kept {path.relative_to(directory).as_posix()}: add its yaml.schemas yourself: "
+                    + json.dumps(wanted["yaml.schemas"]))
+        if not isinstance(current, dict) or not isinstance(current.get("yaml.schemas", {}), dict):
+            return (f"kept {path.relative_to(directory).as_posix()}: add its yaml.schemas yourself: "
+                    + json.dumps(wanted["yaml.schemas"]))
+        wanted = {**current, "yaml.schemas": {**current.get("yaml.schemas", {}), **wanted["yaml.schemas"]}}
+    path.parent.mkdir(exist_ok=True)
+    path.write_text(json.dumps(wanted, indent=2) + "\n", encoding="utf-8")
+    return f"wrote {path.relative_to(directory).as_posix()}: editors check records against .modelcat/*.schema.json"
 
 
 MODEL_TEMPLATE = """\
@@ -108,9 +175,7 @@ def new_model(project: Path, model_id: str) -> list[str]:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(MODEL_TEMPLATE.format(id=model_id, name=_title(slug), family=_title(slug.split("-")[0]),
                                           today=datetime.date.today().isoformat()), encoding="utf-8")
-    schema_path = project / ".modelcat" / "model.schema.json"
-    schema_path.parent.mkdir(exist_ok=True)
-    schema_path.write_text(json_schema("model") + "\n", encoding="utf-8")
+    write_schemas(project, ["model"])
     done.append(f"wrote {path.relative_to(project).as_posix()}: fill in the TODOs, then `modelcat validate`")
     return done
 
@@ -123,9 +188,9 @@ def init_project(directory: Path) -> list[str]:
     shutil.copytree(PACKAGE / "example", directory / "catalog")
     shutil.copytree(PACKAGE / "templates", directory / "templates", dirs_exist_ok=True)
     (directory / ".gitignore").write_text("site/\n.modelcat-cache/\n", encoding="utf-8")
-    (directory / ".modelcat").mkdir(exist_ok=True)
-    (directory / ".modelcat" / "model.schema.json").write_text(json_schema("model") + "\n", encoding="utf-8")
-    return [f"created {directory}/ with catalog/ and templates/",
+    write_schemas(directory)
+    settings = _write_vscode_settings(directory)
+    return [f"created {directory}/ with catalog/ and templates/", settings,
             f"next: cd {directory} && modelcat serve"]
 
 
