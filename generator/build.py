@@ -170,10 +170,12 @@ class Memo:
     mtime, inode) and the warnings to repeat when nothing is rebuilt.
     """
 
-    def __init__(self, project: Path, out: Path):
+    def __init__(self, project: Path, out: Path, read: bool = True):
         name = hashlib.blake2b(str(out).encode("utf-8", "surrogatepass"), digest_size=8).hexdigest()
         self.path = project / CACHE_DIR / f"build-{name}.json"
         self.data: dict = {}
+        if not read:
+            return
         try:
             data = json.loads(self.path.read_text(encoding="utf-8"))
         except FileNotFoundError:
@@ -207,11 +209,17 @@ class Memo:
 
     def out_matches(self, out: Path) -> bool:
         """Return whether out is still the folder the last build swapped in."""
+        return _same_folder(self.data.get("out"), out)
+
+    @staticmethod
+    def made(project: Path, out: Path) -> bool:
+        """Return whether a memo of any format shows out as the folder a build swapped in:
+        a site from before sites carried their marker is still replaced."""
         try:
-            st = os.stat(out)
-        except OSError:
+            data = json.loads(Memo(project, out, read=False).path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
             return False
-        return self.data.get("out") == [st.st_ino, st.st_dev, st.st_mtime_ns, st.st_ctime_ns]
+        return isinstance(data, dict) and _same_folder(data.get("out"), out)
 
     def save(self, out: Path, **data) -> None:
         try:
@@ -223,6 +231,14 @@ class Memo:
             os.replace(tmp, self.path)
         except OSError:
             pass  # a read-only project still builds, just never incrementally
+
+
+def _same_folder(recorded, folder: Path) -> bool:
+    try:
+        st = os.stat(folder)
+    except OSError:
+        return False
+    return recorded == [st.st_ino, st.st_dev, st.st_mtime_ns, st.st_ctime_ns]
 
 
 # --- workers -------------------------------------------------------------------------------------
@@ -328,7 +344,8 @@ def _build(project: Path, out: Path | None, base_url: str | None, strict: bool,
     timings.reset()
     shown = out if out is not None else project / "site"  # as the user would write it
     given = shown.absolute()
-    out = resolve_out(project, given, shown)  # refuses a folder it must not replace; follows a symlink
+    # refuses a folder it must not replace; follows a symlink
+    out = resolve_out(project, given, shown, ours=lambda real: Memo.made(project, real))
     workers = workers or default_workers()
     memo = Memo(project, out) if use_cache else None
 

@@ -67,12 +67,14 @@ class OutRefused(WriteError):
     exit_code = 2
 
 
-def resolve_out(project: Path, out: Path, shown: Path | str | None = None) -> Path:
+def resolve_out(project: Path, out: Path, shown: Path | str | None = None,
+                ours: Callable[[Path], bool] | None = None) -> Path:
     """Return the real folder to build into, or refuse an out that would destroy something.
 
     Refused: the project itself or a folder holding it, its catalog/ or templates/ (or a
-    folder in or around them), a file, and an existing folder that no modelcat build made.
-    A symlinked out is followed: the site is built where it points and the link stays.
+    folder in or around them), a file, and an existing folder that no modelcat build made
+    (ours(folder) may vouch for a site of a version that wrote no marker). A symlinked out
+    is followed: the site is built where it points and the link stays.
     """
     real = Path(os.path.realpath(out))
     proj = Path(os.path.realpath(project))
@@ -94,7 +96,7 @@ def resolve_out(project: Path, out: Path, shown: Path | str | None = None) -> Pa
         return real
     if not stat.S_ISDIR(st.st_mode):
         raise refuse("is not a folder; remove it or choose another --out")
-    if not is_site(real):
+    if not is_site(real) and not (ours is not None and ours(real)):
         try:
             with os.scandir(real) as entries:
                 empty = next(entries, None) is None

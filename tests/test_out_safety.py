@@ -107,6 +107,28 @@ def test_an_empty_folder_and_an_earlier_site_are_replaced(project: Path, tmp_pat
     assert "Renamed" in (out / "index.html").read_text(encoding="utf-8")
 
 
+def test_a_site_of_a_version_without_the_marker_is_replaced_when_the_memo_vouches_for_it(project: Path):
+    import json
+
+    from generator.cache import CACHE_DIR
+
+    site = project / "site"
+    build(project)
+    os.unlink(site / MARKER)
+    memo = next((project / CACHE_DIR).glob("build-*.json"))
+    data = json.loads(memo.read_text(encoding="utf-8"))
+    st = os.stat(site)  # what that version recorded: the folder it swapped in
+    data.update(format=1, out=[st.st_ino, st.st_dev, st.st_mtime_ns, st.st_ctime_ns])
+    data.pop("written")
+    memo.write_text(json.dumps(data), encoding="utf-8")
+    result = run_cli("build", "--project", project)
+    assert result.exit_code == 0, result.output
+    assert (site / MARKER).is_file()
+    # without that record, the same folder is someone else's
+    os.unlink(site / MARKER)
+    assert run_cli("build", "--project", project).exit_code == 2
+
+
 def test_a_symlinked_out_stays_a_symlink(project: Path, tmp_path: Path):
     real = tmp_path / "published"
     build(project, real)
