@@ -170,11 +170,12 @@ def _stale_folders(out: Path) -> list[str]:
 
 
 def clean_stale(out: Path) -> None:
-    """Remove what dead builds left beside out, if no build of out is running (the up-to-date
-    path: a full build does it in SiteWriter). Never fails: it is housekeeping."""
-    if not _stale_folders(out):
-        return
+    """Remove what dead builds left beside out (folders, a lock file), if no build of out is
+    running (the up-to-date path: a full build does it in SiteWriter). Never fails: it is
+    housekeeping."""
     lock = _Lock(out)
+    if not _stale_folders(out) and not os.path.lexists(lock.path):
+        return
     try:
         if not lock.acquire():
             return

@@ -233,10 +233,12 @@ def test_a_killed_builds_folder_is_removed_by_an_up_to_date_build(project: Path,
     lookalike = project / "site.tmp-notes"  # not a build's folder: kept
     lookalike.mkdir()
     (lookalike / "mine.txt").write_text("x")
+    (project / ".site.lock").write_text("")  # a killed build's lock file: removed too
     result = run_cli("build", "--project", project)
     assert result.exit_code == 0 and "up to date" in result.output, result.output
     assert not stale.exists()
     assert (lookalike / "mine.txt").is_file()
+    assert sorted(p.name for p in project.iterdir()) == [".modelcat-cache", "catalog", "site", "site.tmp-notes"]
 
 
 def test_a_build_leaves_nothing_beside_its_site(project: Path, monkeypatch):
