@@ -257,7 +257,7 @@ def _worker_init() -> None:
         pass
 
 
-def _run_task(task: tuple) -> tuple[list[str], int, int, dict[str, float]]:
+def _run_task(task: tuple) -> tuple[list[str], int, int, dict[str, float], list[list[int]]]:
     """Render one task and write its files: ("models", ids) or ("site", producer index).
 
     Returns (paths written, bytes, HTML pages, phase times of this task, each file's record).
