@@ -13,8 +13,13 @@ Shortcuts, each measured in benchmarks/run.py:
 - a model whose inputs (its record, provider, collections, the siblings it
   lists, site.yaml, templates, code) are unchanged since the last build is
   not rendered: its files are hard-linked from the previous site;
-- nothing changed at all (same file stamps, code, templates and options): the
-  site on disk is current and the build stops after one walk of the catalog.
+- nothing changed at all (same file stamps, code, templates and options) and
+  every file of the site is still the one the last build wrote (its size, mtime
+  and inode, one stat each): the site on disk is current and the build stops
+  after one walk of the catalog.
+
+The previous site is trusted only that far: a page edited or deleted by hand is
+rendered again (tests/test_out_safety.py).
 """
 
 from __future__ import annotations
@@ -44,7 +49,7 @@ if TYPE_CHECKING:  # the renderer's imports cost more than a no-op build: loaded
     from generator.write import Output, SiteWriter
 
 PARALLEL_MIN_MODELS = 300  # fewer model pages than this render faster than forking workers
-MEMO_FORMAT = 1
+MEMO_FORMAT = 2  # 2: the record (size, mtime, inode) of every file written
 
 
 @dataclass
@@ -161,13 +166,16 @@ class Memo:
     """What the last successful build into one output folder was made from.
 
     Kept in .modelcat-cache/ (never in the site): the no-op stamp, per-model keys,
-    and the warnings to repeat when nothing is rebuilt.
+    the record of each file the build put in the site ("written": path -> size,
+    mtime, inode) and the warnings to repeat when nothing is rebuilt.
     """
 
-    def __init__(self, project: Path, out: Path):
+    def __init__(self, project: Path, out: Path, read: bool = True):
         name = hashlib.blake2b(str(out).encode("utf-8", "surrogatepass"), digest_size=8).hexdigest()
         self.path = project / CACHE_DIR / f"build-{name}.json"
         self.data: dict = {}
+        if not read:
+            return
         try:
             data = json.loads(self.path.read_text(encoding="utf-8"))
         except FileNotFoundError:
@@ -177,16 +185,41 @@ class Memo:
             click.echo(f"warning: ignoring the build cache {CACHE_DIR}/{self.path.name}: {why}; "
                        "rebuilding every page", err=True)
             return
-        if isinstance(data, dict) and data.get("format") == MEMO_FORMAT and isinstance(data.get("models"), dict):
+        if (isinstance(data, dict) and data.get("format") == MEMO_FORMAT and isinstance(data.get("models"), dict)
+                and isinstance(data.get("written"), dict)):
             self.data = data
+
+    def record(self, path: str) -> list | None:
+        """Return the recorded size, mtime and inode of a file the last build wrote."""
+        rec = self.data.get("written", {}).get(path)
+        return rec if isinstance(rec, list) else None
+
+    def site_intact(self, out: Path) -> bool:
+        """Return whether every file the last build wrote is still there, unchanged (a stat each)."""
+        base = os.fsencode(out) + b"/"
+        stat = os.stat
+        try:
+            for path, rec in self.data.get("written", {}).items():
+                st = stat(base + path.encode("utf-8", "surrogateescape"))
+                if [st.st_size, st.st_mtime_ns, st.st_ino] != rec:
+                    return False
+        except (OSError, TypeError, AttributeError):
+            return False
+        return True
 
     def out_matches(self, out: Path) -> bool:
         """Return whether out is still the folder the last build swapped in."""
+        return _same_folder(self.data.get("out"), out)
+
+    @staticmethod
+    def made(project: Path, out: Path) -> bool:
+        """Return whether a memo of any format shows out as the folder a build swapped in:
+        a site from before sites carried their marker is still replaced."""
         try:
-            st = os.stat(out)
-        except OSError:
+            data = json.loads(Memo(project, out, read=False).path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
             return False
-        return self.data.get("out") == [st.st_ino, st.st_dev, st.st_mtime_ns, st.st_ctime_ns]
+        return isinstance(data, dict) and _same_folder(data.get("out"), out)
 
     def save(self, out: Path, **data) -> None:
         try:
@@ -198,6 +231,14 @@ class Memo:
             os.replace(tmp, self.path)
         except OSError:
             pass  # a read-only project still builds, just never incrementally
+
+
+def _same_folder(recorded, folder: Path) -> bool:
+    try:
+        st = os.stat(folder)
+    except OSError:
+        return False
+    return recorded == [st.st_ino, st.st_dev, st.st_mtime_ns, st.st_ctime_ns]
 
 
 # --- workers -------------------------------------------------------------------------------------
@@ -216,14 +257,14 @@ def _worker_init() -> None:
         pass
 
 
-def _run_task(task: tuple) -> tuple[list[str], int, int, dict[str, float]]:
+def _run_task(task: tuple) -> tuple[list[str], int, int, dict[str, float], list[list[int]]]:
     """Render one task and write its files: ("models", ids) or ("site", producer index).
 
-    Returns (paths written, bytes, HTML pages, phase times of this task).
+    Returns (paths written, bytes, HTML pages, phase times of this task, each file's record).
     """
     ctx, folder = _WORK
     outer, timings.totals = timings.totals, {}  # this task's phases only (it may run in the build's process)
-    paths, size, pages = [], 0, 0
+    paths, size, pages, records = [], 0, 0, []
     if task[0] == "models":
         outputs = (o for mid in task[1] for o in model_outputs(ctx, ctx.site.models_by_id[mid]))
     else:
@@ -231,26 +272,34 @@ def _run_task(task: tuple) -> tuple[list[str], int, int, dict[str, float]]:
         with timings(f"render: {name}"):
             outputs = list(produce(ctx))
     for o in outputs:
-        write_file(folder, o)
+        records.append(write_file(folder, o))
         paths.append(o.path)
         size += len(o.data)
         pages += o.path.endswith(".html")
     spent, timings.totals = timings.totals, outer
-    return paths, size, pages, spent
+    return paths, size, pages, spent, records
 
 
-def write_file(folder: Path, o: Output) -> None:
-    from generator.write import check_path
+def write_file(folder: Path, o: Output) -> list[int]:
+    """Write one output into folder; return its record (size, mtime, inode)."""
+    from generator.write import check_path, file_record
 
     check_path(o.path)
     target = folder / o.path
     try:
-        fh = open(target, "wb")
-    except FileNotFoundError:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        fh = open(target, "wb")
-    with fh:
-        fh.write(o.data)
+        try:
+            fh = open(target, "wb")
+        except FileNotFoundError:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            fh = open(target, "wb")
+        with fh:
+            fh.write(o.data)
+            fh.flush()  # the stat must see the file as it stays
+            return file_record(os.fstat(fh.fileno()))
+    except OSError as exc:
+        if exc.filename is None:  # a failed write() (full disk, file-size limit) names no file
+            raise OSError(exc.errno, exc.strerror, str(target)) from exc
+        raise
 
 
 def default_workers() -> int:
@@ -264,22 +313,39 @@ def default_workers() -> int:
 
 def build(project: Path, out: Path | None = None, base_url: str | None = None, strict: bool = False,
           progress: "Progress | None" = None, workers: int | None = None, cache: bool = True) -> BuildReport:
-    """Build the site of project into out (default project/site); raise CatalogError on bad input."""
+    """Build the site of project into out (default project/site); raise CatalogError on bad input,
+    OutRefused (exit 2) for an out it must not replace, WriteError when the site cannot be written."""
+    import signal
+    import threading
+
     # A build makes millions of objects and frees few: the cyclic GC would only rescan them.
     enabled = gc.isenabled()
     gc.disable()
+    # Past a file-size limit (ulimit -f) the kernel sends SIGXFSZ, which kills the process
+    # unless ignored; ignored, the write fails with EFBIG, reported as one line.
+    xfsz = getattr(signal, "SIGXFSZ", None)
+    previous = None
+    if xfsz is not None and threading.current_thread() is threading.main_thread():
+        previous = signal.signal(xfsz, signal.SIG_IGN)
     try:
         return _build(project, out, base_url, strict, progress, workers, cache)
     finally:
+        if previous is not None:
+            signal.signal(xfsz, previous)
         if enabled:
             gc.enable()
 
 
 def _build(project: Path, out: Path | None, base_url: str | None, strict: bool,
            progress: "Progress | None", workers: int | None, use_cache: bool) -> BuildReport:
+    from generator.write import clean_stale, resolve_out
+
     start = time.perf_counter()
     timings.reset()
-    out = (out if out is not None else project / "site").absolute()
+    shown = out if out is not None else project / "site"  # as the user would write it
+    given = shown.absolute()
+    # refuses a folder it must not replace; follows a symlink
+    out = resolve_out(project, given, shown, ours=lambda real: Memo.made(project, real))
     workers = workers or default_workers()
     memo = Memo(project, out) if use_cache else None
 
@@ -289,14 +355,20 @@ def _build(project: Path, out: Path | None, base_url: str | None, strict: bool,
         stamps = catalog_stamps(project) if use_cache else None
         stamp = _blake(theme, options, stamps) if stamps else None
     if memo is not None and stamp and memo.data.get("stamp") == stamp and memo.out_matches(out):
+        with timings("site check"):
+            intact = memo.site_intact(out)
+    else:
+        intact = False
+    if intact:
+        with timings("clean"):
+            clean_stale(out)  # what a killed build left, even when nothing is to be built
         warnings = [Problem(*w) for w in memo.data.get("warnings", [])]
         d = memo.data
-        return BuildReport(out, d.get("files", 0), d.get("pages", 0), d.get("bytes", 0),
+        return BuildReport(given, d.get("files", 0), d.get("pages", 0), d.get("bytes", 0),
                            time.perf_counter() - start, warnings, d.get("model_count", 0), 0, up_to_date=True)
 
     from generator.catalog import load_catalog
     from generator.render.context import RenderContext
-    from generator.write import SiteWriter
 
     cache = RecordCache(project) if use_cache else None
     try:
@@ -318,11 +390,32 @@ def _build(project: Path, out: Path | None, base_url: str | None, strict: bool,
         keys = model_keys(site, digests, global_key(site, theme))
         old_keys = memo.data.get("models", {}) if memo is not None and memo.out_matches(out) else {}
 
+    try:
+        writer, pages, todo = _write_site(ctx, site, out, memo, old_keys, keys, workers, strict, progress)
+    except OSError as exc:
+        where = exc.filename if exc.filename is not None else out
+        from generator.write import WriteError
+
+        raise WriteError(f"cannot write the site to {shown}: {exc.strerror or exc} ({where})") from None
+    report = BuildReport(given, writer.count, pages, writer.bytes, time.perf_counter() - start, warnings,
+                         len(site.models), len(todo))
+    if memo is not None:
+        memo.save(out, stamp=stamp, models=keys, warnings=[dataclasses.astuple(w) for w in warnings], files=report.files,
+                  pages=report.pages, bytes=report.bytes, model_count=report.models, written=writer.records)
+    return report
+
+
+def _write_site(ctx: RenderContext, site: Site, out: Path, memo: Memo | None, old_keys: dict, keys: dict,
+                workers: int, strict: bool, progress: "Progress | None") -> tuple[SiteWriter, int, list[str]]:
+    """Render and write every output into a new folder and swap it in as out; return the
+    writer (its counts and records), the number of pages and the models rendered."""
+    from generator.write import SiteWriter
+
     pages = 0
     with SiteWriter(out) as writer:
         reuse = [m for m in site.models if old_keys.get(m.id) == keys[m.id]]
         with timings("link unchanged"):
-            reuse = _link_models(out, writer, reuse)
+            reuse = _link_models(out, writer, reuse, memo)
         reused = {m.id for m in reuse}
         todo = [m.id for m in site.models if m.id not in reused]
         pages += len(reuse)
@@ -347,8 +440,8 @@ def _build(project: Path, out: Path | None, base_url: str | None, strict: bool,
                 pool = multiprocessing.get_context("fork").Pool(workers, initializer=_worker_init)
             results = pool.imap_unordered(_run_task, tasks) if pool else map(_run_task, tasks)
             with timings("render (wall)"):
-                for paths, size, n, spent in results:
-                    writer.adopt(paths, size)
+                for paths, size, n, spent, records in results:
+                    writer.adopt(paths, size, records)
                     pages += n
                     for phase, secs in spent.items():
                         timings.add(phase + (" (in a worker)" if pool else ""), secs)
@@ -368,21 +461,19 @@ def _build(project: Path, out: Path | None, base_url: str | None, strict: bool,
             verify = verify_links
         with timings("swap"):
             writer.commit(verify)
-
-    report = BuildReport(out, writer.count, pages, writer.bytes, time.perf_counter() - start, warnings,
-                         len(site.models), len(todo))
-    if memo is not None:
-        memo.save(out, stamp=stamp, models=keys, warnings=[dataclasses.astuple(w) for w in warnings], files=report.files,
-                  pages=report.pages, bytes=report.bytes, model_count=report.models)
-    return report
+    return writer, pages, todo
 
 
-def _link_models(old: Path, writer: SiteWriter, models: list[ModelEntry]) -> list[ModelEntry]:
+def _link_models(old: Path, writer: SiteWriter, models: list[ModelEntry], memo: Memo | None) -> list[ModelEntry]:
     """Hard-link unchanged models' three files from the previous site; return those linked.
 
-    A model whose files are not all there any more is rendered instead. os.link releases
-    the GIL, and on some file systems a link costs ~100 µs: threads overlap them.
+    A model whose files are not all there any more, or not the ones the last build wrote
+    (size, mtime or inode differ: edited or replaced by hand), is rendered instead.
+    os.link releases the GIL, and on some file systems a link costs ~100 µs: threads
+    overlap them.
     """
+    if memo is None:
+        return []
     from concurrent.futures import ThreadPoolExecutor
 
     jobs = []
@@ -392,22 +483,26 @@ def _link_models(old: Path, writer: SiteWriter, models: list[ModelEntry]) -> lis
             writer.reserve(name)
         jobs.append((m, names))
 
-    def link(job) -> bool:
+    def link(job) -> list | None:
         m, names = job
+        records = [memo.record(name) for name in names]
         try:
-            for name in names:
+            for name, rec in zip(names, records):
+                st = os.stat(old / name)
+                if rec is None or [st.st_size, st.st_mtime_ns, st.st_ino] != rec:
+                    return None
                 os.link(old / name, writer.tmp / name)
         except OSError:
-            return False
-        return True
+            return None
+        return records
 
     with ThreadPoolExecutor(max_workers=8) as pool:
         done = list(pool.map(link, jobs, chunksize=64))
     kept = []
-    for (m, names), ok in zip(jobs, done):
-        if ok:
+    for (m, names), records in zip(jobs, done):
+        if records is not None:
             kept.append(m)
-            writer.count_linked(names)
+            writer.count_linked(names, records)
         else:
             writer.forget(names)
     return kept

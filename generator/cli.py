@@ -79,8 +79,8 @@ def validate(project: Path, strict: bool, fmt: str) -> None:
 
 @main.command()
 @project_option
-@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Output folder (default: site/ in the project).")
+@click.option("--out", type=click.Path(path_type=Path), default=None,  # checked by the build: one line
+              help="Output folder (default: site/ in the project); replaced only if a build made it.")
 @click.option("--base-url", default=None, help="Override site.yaml url for absolute URLs.")
 @click.option("--strict", is_flag=True, help="Fail on warnings and on broken internal links.")
 @click.option("--workers", type=click.IntRange(1, 64), default=None,
@@ -119,7 +119,7 @@ def _fast_exit() -> None:
 @main.command()
 @project_option
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535))
-@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None)
+@click.option("--out", type=click.Path(path_type=Path), default=None)  # checked by the build
 def serve(project: Path, port: int, out: Path | None) -> None:
     """Build, serve on 127.0.0.1, rebuild on change and reload the browser."""
     from generator.serve import serve as run

@@ -3,9 +3,14 @@
 The previous site stays byte for byte until the new one is complete: outputs
 stream into `<out>.tmp-<pid>`, and only a fully written folder is exchanged
 with `<out>` by renameat2(RENAME_EXCHANGE), a single step with no moment where
-`<out>` is missing. A lock file keeps two builds of one output apart; folders
-left by killed builds are removed by the next one. tests/test_write.py kills
-builds with SIGKILL to hold this.
+`<out>` is missing. A lock file beside `<out>` keeps two builds of one output
+apart for as long as one runs (it is removed when the build ends); folders left
+by killed builds are removed by the next one, even one that finds the site up
+to date. tests/test_build.py kills builds with SIGKILL to hold this.
+
+Every site carries a marker file, MARKER: a folder is replaced only when an
+earlier build made it (or it is empty), and a project's own folders never are
+(resolve_out). tests/test_out_safety.py holds this.
 """
 
 from __future__ import annotations
@@ -15,7 +20,10 @@ import ctypes.util
 import errno
 import fcntl
 import os
+import re
 import shutil
+import stat
+import sys
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -35,8 +43,77 @@ class Output:
     data: bytes
 
 
-class BuildLocked(click.ClickException):
+MARKER = ".modelcat-site"  # in every site modelcat builds: only such a folder is ever replaced
+MARKER_TEXT = b"modelcat site 1\n"
+PROJECT_FOLDERS = ("catalog", "templates")
+
+
+class WriteError(click.ClickException):
+    """A fault of the environment while writing (or refusing to write) the site: one line."""
+
     exit_code = 1
+
+    def show(self, file=None) -> None:
+        click.echo(f"error: {self.format_message()}", err=True, file=file)
+
+
+class BuildLocked(WriteError):
+    exit_code = 1
+
+
+class OutRefused(WriteError):
+    """An --out the build must not replace: bad usage, exit 2."""
+
+    exit_code = 2
+
+
+def resolve_out(project: Path, out: Path, shown: Path | str | None = None,
+                ours: Callable[[Path], bool] | None = None) -> Path:
+    """Return the real folder to build into, or refuse an out that would destroy something.
+
+    Refused: the project itself or a folder holding it, its catalog/ or templates/ (or a
+    folder in or around them), a file, and an existing folder that no modelcat build made
+    (ours(folder) may vouch for a site of a version that wrote no marker). A symlinked out
+    is followed: the site is built where it points and the link stays.
+    """
+    real = Path(os.path.realpath(out))
+    proj = Path(os.path.realpath(project))
+
+    def refuse(why: str) -> OutRefused:
+        return OutRefused(f"--out {out if shown is None else shown} {why}")
+
+    if proj == real or proj.is_relative_to(real):
+        raise refuse("holds the project itself, which the build would replace; "
+                     "choose a folder of its own, such as site/")
+    for name in PROJECT_FOLDERS:
+        mine = Path(os.path.realpath(proj / name))
+        if real == mine or real.is_relative_to(mine) or mine.is_relative_to(real):
+            raise refuse(f"is or lies inside the project's {name}/ folder, which the build would "
+                         "replace; choose a folder outside catalog/ and templates/, such as site/")
+    try:
+        st = os.stat(real)
+    except OSError:  # missing: made by the build (or its fault reported there)
+        return real
+    if not stat.S_ISDIR(st.st_mode):
+        raise refuse("is not a folder; remove it or choose another --out")
+    if not is_site(real) and not (ours is not None and ours(real)):
+        try:
+            with os.scandir(real) as entries:
+                empty = next(entries, None) is None
+        except OSError:
+            empty = False
+        if not empty:
+            raise refuse(f"already exists and was not made by modelcat build (it has no {MARKER} "
+                         "file); remove it or choose another --out")
+    return real
+
+
+def is_site(folder: Path | str) -> bool:
+    """Return whether folder holds the marker of a modelcat build."""
+    try:
+        return stat.S_ISREG(os.lstat(os.path.join(folder, MARKER)).st_mode)
+    except OSError:
+        return False
 
 
 def _libc():
@@ -71,6 +148,86 @@ def check_path(path: str) -> list[str]:
     return parts
 
 
+def file_record(st: os.stat_result) -> list[int]:
+    """Return what shows a site file is still the one a build wrote: size, mtime, inode."""
+    return [st.st_size, st.st_mtime_ns, st.st_ino]
+
+
+def _stale_folders(out: Path) -> list[str]:
+    """Return the temporary folders of dead builds beside out: `<out>.tmp-<pid>` (or
+    `.tmp-old-<pid>`) holding the marker, or empty. Others of similar names are kept."""
+    pattern = re.compile(re.escape(out.name) + r"\.tmp-(?:old-)?[0-9]+")
+    found = []
+    try:
+        entries = list(os.scandir(out.parent))
+    except OSError:
+        return []
+    for entry in entries:
+        if pattern.fullmatch(entry.name) and entry.is_dir(follow_symlinks=False):
+            if is_site(entry.path) or not os.listdir(entry.path):
+                found.append(entry.path)
+    return found
+
+
+def clean_stale(out: Path) -> None:
+    """Remove what dead builds left beside out (folders, a lock file), if no build of out is
+    running (the up-to-date path: a full build does it in SiteWriter). Never fails: it is
+    housekeeping."""
+    lock = _Lock(out)
+    if not _stale_folders(out) and not os.path.lexists(lock.path):
+        return
+    try:
+        if not lock.acquire():
+            return
+    except OSError:
+        return
+    try:
+        for path in _stale_folders(out):
+            shutil.rmtree(path, ignore_errors=True)
+    finally:
+        lock.release()
+
+
+class _Lock:
+    """An flock on `.<out>.lock` beside out, whose file is removed on release, so that a
+    build leaves nothing behind. A build that finds the file gone (or replaced) after
+    locking it took a released lock and tries again on the current file."""
+
+    def __init__(self, out: Path):
+        self.path = out.parent / f".{out.name}.lock"
+        self.fd: int | None = None
+
+    def acquire(self) -> bool:
+        """Take the lock; return False if another build holds it."""
+        while True:
+            fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                os.close(fd)
+                return False
+            try:
+                now, mine = os.stat(self.path), os.fstat(fd)
+                current = (now.st_ino, now.st_dev) == (mine.st_ino, mine.st_dev)
+            except FileNotFoundError:
+                current = False
+            if current:
+                self.fd = fd
+                return True
+            os.close(fd)
+
+    def release(self) -> None:
+        if self.fd is None:
+            return
+        try:
+            os.unlink(self.path)  # while still held: no other build can be holding this file
+        except OSError:
+            pass
+        fcntl.flock(self.fd, fcntl.LOCK_UN)
+        os.close(self.fd)
+        self.fd = None
+
+
 def _delete_in_background(folder: Path) -> bool:
     """Remove folder in a detached grandchild process; False if it could not be started."""
     try:
@@ -99,39 +256,43 @@ class SiteWriter:
     def __init__(self, out: Path):
         self.out = out.absolute()
         self.tmp = self.out.parent / f"{self.out.name}.tmp-{os.getpid()}"
-        self.lock_path = self.out.parent / f".{self.out.name}.lock"
-        self._lock_fd: int | None = None
+        self._lock = _Lock(self.out)
         self._seen: set[str] = set()
         self._dirs: set[str] = set()
         self.count = 0
         self.bytes = 0
+        self.records: dict[str, list[int]] = {}  # path -> file_record of each file in the folder
 
     def __enter__(self) -> "SiteWriter":
         self.out.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(self.lock_path, os.O_RDWR | os.O_CREAT, 0o644)
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            os.close(fd)
+        if not self._lock.acquire():
             raise BuildLocked(f"another modelcat build is writing {self.out} right now; "
                               "wait for it to finish and try again")
-        self._lock_fd = fd
-        self._clean_stale()
-        self.tmp.mkdir()
+        try:
+            # We hold the lock, so every temp folder beside out is from a dead build.
+            for path in _stale_folders(self.out):
+                shutil.rmtree(path, ignore_errors=True)
+            self.tmp.mkdir()
+            with open(self.tmp / MARKER, "wb") as fh:  # first, so a killed build's folder has it too
+                fh.write(MARKER_TEXT)
+        except BaseException:
+            self.__exit__(*sys.exc_info())
+            raise
         return self
-
-    def _clean_stale(self) -> None:
-        # We hold the lock, so every temp folder beside out is from a dead build.
-        prefix = f"{self.out.name}.tmp-"
-        for entry in os.scandir(self.out.parent):
-            if entry.name.startswith(prefix) and entry.is_dir(follow_symlinks=False):
-                shutil.rmtree(entry.path, ignore_errors=True)
 
     def write(self, output: Output) -> None:
         path = output.path
         self.reserve(path)
-        with open(self.tmp / path, "wb") as fh:
-            fh.write(output.data)
+        target = self.tmp / path
+        try:
+            with open(target, "wb") as fh:
+                fh.write(output.data)
+                fh.flush()  # the stat must see the file as it stays
+                self.records[path] = file_record(os.fstat(fh.fileno()))
+        except OSError as exc:
+            if exc.filename is None:  # a failed write() names no file: say which
+                raise OSError(exc.errno, exc.strerror, str(target)) from exc
+            raise
         self.count += 1
         self.bytes += len(output.data)
 
@@ -151,10 +312,11 @@ class SiteWriter:
             (self.tmp / folder).mkdir(parents=True, exist_ok=True)
             self._dirs.add(folder)
 
-    def count_linked(self, paths: tuple[str, ...]) -> None:
-        """Count files hard-linked into the folder; their bytes are not counted (a stat each
-        would cost as much as the link)."""
+    def count_linked(self, paths: tuple[str, ...], records: list[list[int]]) -> None:
+        """Count files hard-linked into the folder, with their records (a link keeps size,
+        mtime and inode); their bytes are not counted."""
         self.count += len(paths)
+        self.records.update(zip(paths, records))
 
     def forget(self, paths: Iterable[str]) -> None:
         """Release claimed paths whose link failed (the model is rendered instead)."""
@@ -166,10 +328,11 @@ class SiteWriter:
                 except OSError:
                     pass
 
-    def adopt(self, paths: list[str], size: int) -> None:
+    def adopt(self, paths: list[str], size: int, records: list[list[int]]) -> None:
         """Account for files a worker process wrote into the folder itself."""
         for path in paths:
             self._reserve(path)
+        self.records.update(zip(paths, records))
         self.count += len(paths)
         self.bytes += size
 
@@ -196,7 +359,4 @@ class SiteWriter:
     def __exit__(self, exc_type, exc, tb) -> None:
         if exc_type is not None and self.tmp.exists():
             shutil.rmtree(self.tmp, ignore_errors=True)
-        if self._lock_fd is not None:
-            fcntl.flock(self._lock_fd, fcntl.LOCK_UN)
-            os.close(self._lock_fd)
-            self._lock_fd = None
+        self._lock.release()

@@ -89,8 +89,11 @@ def test_second_concurrent_build_is_refused(project: Path):
 
 
 def test_stale_temp_folders_are_removed(project: Path):
-    stale = project / "site.tmp-999999"
+    from generator.write import MARKER
+
+    stale = project / "site.tmp-999999"  # a killed build's folder: the marker is its first file
     (stale / "models").mkdir(parents=True)
+    (stale / MARKER).write_text("modelcat site 1\n")
     (stale / "models" / "half.html").write_text("<p>half")
     build(project, project / "site")
     assert not stale.exists()
