@@ -108,9 +108,10 @@ def _key_for(project: Path) -> bytes | None:
     """Return the user's key, or None (warned once) when there is none the project cannot supply."""
     try:
         key = user_key()
-    except OSError as exc:
-        _warn_once(f"no per-user key for the build cache ({exc.strerror}: {exc.filename or user_cache_dir()}); "
-                   "building without it")
+    except (OSError, RuntimeError) as exc:  # RuntimeError: Path.home() without a home
+        why = f"{exc.strerror}: {exc.filename}" if isinstance(exc, OSError) and exc.filename else \
+            getattr(exc, "strerror", None) or str(exc)
+        _warn_once(f"no per-user key for the build cache ({why}); building without it")
         return None
     folder = os.path.realpath(user_cache_dir())
     root = os.path.realpath(project)
@@ -170,6 +171,8 @@ def read_cache_file(project: Path, name: str, limit: int = MAX_CACHE_BYTES) -> b
         return None  # warned
     except FileNotFoundError:
         return None
+    except OSError as exc:
+        raise CacheRefused(exc.errno, f"cannot open {CACHE_DIR}/ ({exc.strerror})") from None
     if dfd is None:
         return None
     try:

@@ -179,3 +179,16 @@ def test_a_planted_link_in_the_cache_folder_is_never_written_through(project: Pa
     build(project, workers=1)
     assert victim.read_text(encoding="utf-8") == "keep me"
     assert not (cache / "records.json").is_symlink()  # replaced by a file of the cache's own
+
+
+def test_the_key_is_this_users_and_never_one_the_project_supplies(project: Path, _user_cache: Path, monkeypatch):
+    build(project, workers=1)
+    key = _user_cache / "modelcat" / "key"
+    assert key.stat().st_mode & 0o777 == 0o600 and (_user_cache / "modelcat").stat().st_mode & 0o077 == 0
+    # a cache folder inside the project would let the project supply the key: no cache then
+    monkeypatch.setenv("XDG_CACHE_HOME", str(project / "keys"))
+    (project / CACHE_DIR / "records.json").unlink()
+    result = run_cli("build", "--project", project, "--out", project / "second", "--workers", "1")
+    assert result.exit_code == 0, result.output
+    assert "the per-user key for the build cache is inside the project" in result.output
+    assert not (project / CACHE_DIR / "records.json").exists()
