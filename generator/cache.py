@@ -107,19 +107,18 @@ def _read_key(path: Path) -> bytes:
 def _key_for(project: Path) -> bytes | None:
     """Return the user's key, or None (warned once) when there is none the project cannot supply."""
     try:
-        key = user_key()
+        folder = user_cache_dir()
+        if os.path.commonpath([os.path.realpath(folder), os.path.realpath(project)]) == os.path.realpath(project):
+            # $XDG_CACHE_HOME inside the project: the project would hold the key
+            _warn_once(f"the per-user key for the build cache is inside the project ({folder}); "
+                       "building without a cache", project)
+            return None
+        return user_key()
     except (OSError, RuntimeError) as exc:  # RuntimeError: Path.home() without a home
         why = f"{exc.strerror}: {exc.filename}" if isinstance(exc, OSError) and exc.filename else \
             getattr(exc, "strerror", None) or str(exc)
         _warn_once(f"no per-user key for the build cache ({why}); building without it")
         return None
-    folder = os.path.realpath(user_cache_dir())
-    root = os.path.realpath(project)
-    if os.path.commonpath([folder, root]) == root:  # $XDG_CACHE_HOME inside the project: the project holds the key
-        _warn_once(f"the per-user key for the build cache is inside the project ({user_cache_dir()}); "
-                   "building without a cache", project)
-        return None
-    return key
 
 
 def _cache_dir_fd(project: Path, create: bool) -> int | None:

@@ -192,3 +192,4 @@ def test_the_key_is_this_users_and_never_one_the_project_supplies(project: Path,
     assert result.exit_code == 0, result.output
     assert "the per-user key for the build cache is inside the project" in result.output
     assert not (project / CACHE_DIR / "records.json").exists()
+    assert not (project / "keys").exists()
