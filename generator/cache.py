@@ -186,7 +186,7 @@ def read_cache_file(project: Path, name: str, limit: int = MAX_CACHE_BYTES) -> b
         os.close(dfd)
     head, nl, payload = raw.partition(b"\n")
     if not (nl and head.startswith(SEAL)):
-        raise CacheRefused(errno.EINVAL, "it is corrupt")
+        raise CacheRefused(errno.EINVAL, "it is corrupt or has no seal (written by an older modelcat?)")
     if not hmac.compare_digest(head[len(SEAL):], _mac(key, name, payload)):
         raise CacheRefused(errno.EINVAL, "it is corrupt or was not written here "
                                          "(its seal does not match this user's key)")
