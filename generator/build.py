@@ -38,7 +38,7 @@ import click
 
 from typing import TYPE_CHECKING
 
-from generator.cache import CACHE_DIR, RecordCache, racy
+from generator.cache import CACHE_DIR, RecordCache, racy, read_cache_file, write_cache_file
 from generator.problems import Problem, plural
 from generator.theme import template_dirs
 from generator.timing import timings
@@ -173,13 +173,12 @@ class Memo:
     def __init__(self, project: Path, out: Path, read: bool = True):
         name = hashlib.blake2b(str(out).encode("utf-8", "surrogatepass"), digest_size=8).hexdigest()
         self.path = project / CACHE_DIR / f"build-{name}.json"
+        self.project = project
         self.data: dict = {}
         if not read:
             return
         try:
-            data = json.loads(self.path.read_text(encoding="utf-8"))
-        except FileNotFoundError:
-            return
+            data = json.loads(read_cache_file(project, self.path.name) or b"{}")
         except (OSError, ValueError) as exc:  # a broken memo: a full build, nothing trusted
             why = exc.strerror if isinstance(exc, OSError) else "it is corrupt"
             click.echo(f"warning: ignoring the build cache {CACHE_DIR}/{self.path.name}: {why}; "
@@ -225,10 +224,7 @@ class Memo:
         try:
             st = os.stat(out)
             data.update(format=MEMO_FORMAT, out=[st.st_ino, st.st_dev, st.st_mtime_ns, st.st_ctime_ns])
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = self.path.with_name(f"{self.path.name}.{os.getpid()}.tmp")
-            tmp.write_text(json.dumps(data, sort_keys=True), encoding="utf-8")
-            os.replace(tmp, self.path)
+            write_cache_file(self.project, self.path.name, json.dumps(data, sort_keys=True).encode("utf-8"))
         except OSError:
             pass  # a read-only project still builds, just never incrementally
 

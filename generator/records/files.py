@@ -1,11 +1,13 @@
 """Finding the catalog's files: a walk with lstat, no YAML and no pydantic.
 
 Kept apart from the loader so that a no-op `build` can stamp the catalog
-without importing the validation stack. Files are never opened here.
+without importing the validation stack. Files are never opened here; the
+helpers that read one (read_bounded, read_regular) are.
 """
 
 from __future__ import annotations
 
+import errno
 import os
 import re
 import stat
@@ -28,6 +30,35 @@ def read_bounded(fh, limit: int) -> bytes:
     """
     size = os.fstat(fh.fileno()).st_size
     return fh.read(min(size, limit) + 1)
+
+
+class NotRegular(OSError):
+    """A path that is not a regular file, a symbolic link where none may be, or too large a file."""
+
+
+def read_regular(path, limit: int, *, dir_fd: int | None = None, follow: bool = True) -> bytes:
+    """Return the bytes of the regular file at path, refusing (NotRegular) anything else.
+
+    O_NONBLOCK makes opening a FIFO return at once (fstat then refuses it), so that a
+    pipe put where a file should be never hangs the build; a device is refused before
+    a byte is read (/dev/zero would fill memory), and no more than limit bytes are ever
+    read. With follow=False a symbolic link is refused too (O_NOFOLLOW).
+    """
+    flags = os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0) | (0 if follow else os.O_NOFOLLOW)
+    try:
+        fd = os.open(path, flags, dir_fd=dir_fd)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP and not follow:
+            raise NotRegular(errno.ELOOP, "it is a symbolic link") from None
+        raise
+    with os.fdopen(fd, "rb") as fh:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            raise NotRegular(errno.EINVAL, "it is not a regular file (a pipe, socket or device?)")
+        data = read_bounded(fh, limit) if st.st_size <= limit else b""
+    if st.st_size > limit or len(data) > limit:
+        raise NotRegular(errno.EFBIG, f"it is larger than {limit // (1024 * 1024)} MB")
+    return data
 
 
 _ID_RE = re.compile(r"^[a-z0-9][a-z0-9._-]*$")  # schema.ID_PATTERN

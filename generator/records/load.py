@@ -131,9 +131,12 @@ def load_records(project: Path, cache=None, workers: int = 1) -> Records:
             else:
                 misses.append((f, None, None))
     with timings("validate"):
-        for f, value in hits:  # a cached value validated before; this only rebuilds the object
+        for f, value in hits:  # validated again: a cache is data from the project folder, never trusted
             records.sources.files[f.display] = f
-            _keep(records, f, CACHED_KINDS[f.kind].model_validate_json(value))
+            try:
+                _keep(records, f, CACHED_KINDS[f.kind].model_validate_json(value))
+            except ValueError as exc:  # pydantic's ValidationError: parse the file itself instead
+                misses.append((f, *cache.reject(f.display, f.path, _first_error(exc))))
     parsed = _parse_all(misses, workers)
     for (f, raw, digest), result in zip(misses, parsed):
         # Positions are kept only while this file is validated: cross-record checks that
@@ -160,6 +163,14 @@ def load_records(project: Path, cache=None, workers: int = 1) -> Records:
     records.models = dict(sorted(records.models.items()))
     records.providers = dict(sorted(records.providers.items()))
     return records
+
+
+def _first_error(exc: ValueError) -> str:
+    errors = getattr(exc, "errors", None)
+    if callable(errors):
+        first = errors()[0]
+        return f"{'.'.join(str(p) for p in first['loc']) or 'record'}: {first['msg']}"
+    return str(exc).splitlines()[0]
 
 
 def _keep(records: Records, f: CatalogFile, rec) -> None:

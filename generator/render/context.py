@@ -98,7 +98,7 @@ class RenderContext:
 
     @classmethod
     def create(cls, project: Path, site: Site, cache: bool = False, theme: str | None = None) -> "RenderContext":
-        """cache: keep compiled templates in the project's .modelcat-cache/ (as builds do);
+        """cache: unused (compiled templates are kept in memory only, generator.render.env);
         theme: a digest of the templates, if the caller has one (generator.build does)."""
         return cls(project, site, envs.shared_env(project, False, cache, theme), envs.shared_env(project, True, cache, theme),
                    collect_assets(project), make_snippets(site.record, site.build_date))

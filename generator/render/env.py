@@ -50,64 +50,51 @@ def relative(target: str, from_dir: str) -> str:
     return "../" * (len(f) - common) + "/".join(t[common:]) + anchor
 
 
-class _QuietBytecodeCache(jinja2.FileSystemBytecodeCache):
-    """Compiled templates on disk, keyed by each template's source checksum; a cache
-    that cannot be read or written is simply not used."""
-
-    def load_bytecode(self, bucket) -> None:
-        try:
-            super().load_bytecode(bucket)
-        except (OSError, ValueError, EOFError):
-            pass
-
-    def dump_bytecode(self, bucket) -> None:
-        try:
-            super().dump_bytecode(bucket)
-        except OSError:
-            pass
-
-
-def _bytecode_cache(project: Path):
-    # The contract allows a build's cache only in the project's .modelcat-cache/.
-    root = project / ".modelcat-cache" / "jinja"
-    try:
-        root.mkdir(parents=True, exist_ok=True)
-    except OSError:
-        return None
-    return _QuietBytecodeCache(str(root), pattern=f"__jinja2_{jinja2.__version__}_%s.cache")
-
-
 _ENVS: dict[tuple, jinja2.Environment] = {}
 _KEEP = 4  # environments kept per process (tests build many projects in one)
 
 
 def shared_env(project: Path, text: bool = False, cache: bool = True, version: str | None = None) -> jinja2.Environment:
-    """Return make_env(project, text), kept for the life of the process (serve rebuilds).
+    """Return make_env(project, text) with every template compiled, kept for the life of the process.
 
-    Compiling the templates costs more than rendering a small site. The key holds a
-    version of the templates (their digest, or every file's stamp), taken once per build:
-    an edited template gets a new environment, and rendering never stats files (Jinja's
-    auto_reload would, for every page).
+    Compiled templates live in memory only: Jinja's on-disk bytecode cache unpickles
+    its files, and nothing in the project folder may run (tests/test_cache_safety.py).
+    Compiling the default theme takes ~0.3 s; it is done here once, before the build
+    forks its render workers, so that they inherit it instead of each compiling their
+    own, and serve reuses it across rebuilds. The key holds a version of the templates
+    (their digest, or every file's stamp), taken once per build: an edited template gets
+    a new environment, and rendering never stats files (Jinja's auto_reload would, for
+    every page). cache is accepted for callers and unused.
     """
     if version is None:  # the build passes its digest of the theme; other callers stat the files
         version = repr([(str(p), (st := p.stat()).st_mtime_ns, st.st_size)
                         for d in template_dirs(project) for p in sorted(d.rglob("*")) if p.is_file()])
-    key = (version, text, str(project.absolute()), cache)
+    key = (version, text, str(project.absolute()))
     env = _ENVS.pop(key, None)
     if env is None:
-        env = make_env(project, text, cache=cache)
+        env = make_env(project, text)
+        _compile_all(env, text)
     _ENVS[key] = env  # most recently used last
     while len(_ENVS) > _KEEP:
         del _ENVS[next(iter(_ENVS))]
     return env
 
 
-def make_env(project: Path, text: bool = False, cache: bool = False) -> jinja2.Environment:
+def _compile_all(env: jinja2.Environment, text: bool) -> None:
+    """Compile every template of env's kind now; one that fails is left to fail where it is used."""
+    suffix = ".j2" if text else ".html"
+    for name in env.list_templates(filter_func=lambda n: n.endswith(suffix) and not n.startswith("assets/")):
+        try:
+            env.get_template(name)
+        except Exception:  # noqa: BLE001 - the page that uses it reports it, with its position
+            pass
+
+
+def make_env(project: Path, text: bool = False) -> jinja2.Environment:
     """Return the HTML environment, or with text=True the plain-text one (no autoescape)."""
     loader = jinja2.FileSystemLoader([str(d) for d in template_dirs(project)])
     env = jinja2.Environment(
         loader=loader,
-        bytecode_cache=_bytecode_cache(project) if cache else None,
         autoescape=False if text else jinja2.select_autoescape(["html", "xml", "svg"], default=True),
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
