@@ -14,7 +14,7 @@ import re
 from typing import Annotated, Literal
 from urllib.parse import urlsplit
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
 
 ID_PATTERN = r"^[a-z0-9][a-z0-9._-]*$"
 ID_RE = re.compile(ID_PATTERN)
@@ -45,7 +45,21 @@ def _no_dots(value: str) -> str:
     return value
 
 
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _quoted_date(value):
+    """Read a quoted ISO date ('2024-09-25', as YAML written from JSON has it) as the date."""
+    if isinstance(value, str) and _ISO_DATE.fullmatch(value):
+        try:
+            return datetime.date.fromisoformat(value)
+        except ValueError:
+            raise ValueError(f"cannot read {value!r} as a date") from None
+    return value
+
+
 Url = Annotated[str, AfterValidator(_http_url)]
+Date = Annotated[datetime.date, BeforeValidator(_quoted_date)]
 Id = Annotated[Id, AfterValidator(_no_dots)]
 
 
@@ -79,7 +93,7 @@ class Fee(Record):
 
 class MarketUsage(Record):
     tracked_tokens: Annotated[int, Field(gt=0)] | None = None
-    as_of: datetime.date | None = None
+    as_of: Date | None = None
 
 
 class ErrorRecord(Record):
@@ -143,11 +157,11 @@ class Capabilities(Record):
 class ModelUsage(Record):
     tokens: Annotated[int, Field(ge=0)]
     requests: Annotated[int, Field(ge=0)] | None = None
-    as_of: datetime.date | None = None
+    as_of: Date | None = None
 
 
 class Deprecation(Record):
-    date: datetime.date
+    date: Date
     replacement: ModelId | None = None
 
 
@@ -164,7 +178,7 @@ class ModelRecord(Record):
     family: str | None = None
     summary: Text = Field(description="one plain-text paragraph")
     description: str | None = Field(None, description="Markdown; raw HTML is sanitised")
-    released: datetime.date
+    released: Date
     modalities: Modalities
     pricing: Pricing
     limits: Limits
