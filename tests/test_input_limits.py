@@ -46,3 +46,45 @@ def test_quoted_date_is_the_date(tmp_path):
     project = make_project(tmp_path, with_change(MODEL_PATH, "released: 2024-09-25", "released: '2024-09-25'"))
     site, _ = load_catalog(project)
     assert site.models[0].record.released.isoformat() == "2024-09-25"
+
+
+# --- ids end at the end of the text; paths and keys print on one line ---------------------
+
+ID_RULE = ('is not a valid id: use lowercase letters, digits, ".", "_" or "-", starting with a letter '
+           "or digit, at most 100 characters")
+
+
+def test_doc_name_with_trailing_newline_is_refused_on_one_line(tmp_path):
+    files = valid_files()
+    files["docs/a\n.md"] = "# A\n"
+    lines = problem_lines(make_project(tmp_path, files))
+    assert lines == [f"catalog/docs/a\\n.md:1:1: docs page id 'a\\n' {ID_RULE}"]
+
+
+def test_model_name_with_trailing_newline_is_refused(tmp_path):
+    files = valid_files()
+    files["models/meta/x\n.yaml"] = files[MODEL_PATH]
+    assert problem_lines(make_project(tmp_path, files)) == [
+        f"catalog/models/meta/x\\n.yaml:1:1: model slug 'x\\n' {ID_RULE}"]
+
+
+def test_control_characters_in_a_path_are_escaped(tmp_path):
+    files = valid_files()
+    files["models/me\tta\x07/x.yaml"] = files[MODEL_PATH]
+    assert problem_lines(make_project(tmp_path, files)) == [
+        "catalog/models/me\\tta\\x07:1:1: provider folder 'me\\tta\\x07' is not a valid id: use "
+        'lowercase letters, digits, ".", "_" or "-"']
+
+
+def test_control_characters_in_a_key_are_escaped(tmp_path):
+    files = with_change(MODEL_PATH, "open_weights: true", 'open_weights: true\n"x\\ny\\u2028": 1')
+    assert problem_lines(make_project(tmp_path, files)) == [
+        f"{M}:30:1: x\\ny\\u2028: unknown key; allowed here: id, name, family, summary, description, "
+        "released, modalities, pricing, limits, capabilities, strengths, use_cases, usage, status, "
+        "deprecation, tags, open_weights, license, knowledge_cutoff, links, faq"]
+
+
+def test_id_re_ends_at_the_end_of_the_text():
+    from generator.records.schema import ID_RE
+
+    assert ID_RE.match("meta") and not ID_RE.match("meta\n")

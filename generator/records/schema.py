@@ -16,8 +16,8 @@ from urllib.parse import urlsplit
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
 
-ID_PATTERN = r"^[a-z0-9][a-z0-9._-]*$"
-ID_RE = re.compile(ID_PATTERN)
+ID_PATTERN = r"^[a-z0-9][a-z0-9._-]*$"  # for pydantic's Rust regex, where $ is the end of the text
+ID_RE = re.compile(r"[a-z0-9][a-z0-9._-]*\Z")  # Python's $ also matches before a final newline
 
 Id = Annotated[str, StringConstraints(pattern=ID_PATTERN, max_length=100)]
 ModelId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9._-]*/[a-z0-9][a-z0-9._-]*$",
