@@ -88,3 +88,59 @@ def test_id_re_ends_at_the_end_of_the_text():
     from generator.records.schema import ID_RE
 
     assert ID_RE.match("meta") and not ID_RE.match("meta\n")
+
+
+# --- ids whose outputs land on the same path --------------------------------------------
+
+MODEL_ID = "meta/llama-3.2-1b-instruct"
+
+
+def _model_named(files: dict[str, str], slug: str) -> None:
+    files[f"models/meta/{slug}.yaml"] = files[MODEL_PATH].replace(f"id: {MODEL_ID}", f"id: meta/{slug}")
+
+
+@pytest.mark.parametrize("suffix, twin", [("md", "Markdown"), ("json", "JSON")])
+def test_model_folder_on_another_models_twin(tmp_path, suffix, twin):
+    files = valid_files()
+    _model_named(files, f"llama-3.2-1b-instruct.{suffix}")
+    assert problem_lines(make_project(tmp_path, files)) == [
+        f"catalog/models/meta/llama-3.2-1b-instruct.{suffix}.yaml:1:5: id: clashes with \"{MODEL_ID}\": its "
+        f"page folder models/{MODEL_ID}.{suffix}/ is the path of the {twin} twin of \"{MODEL_ID}\"; "
+        "rename one of them"]
+
+
+def test_model_names_that_only_look_alike_are_fine(tmp_path):
+    files = valid_files()
+    _model_named(files, "llama-3.2-1b-instruct.mdx")
+    _model_named(files, "llama.md")
+    assert problem_lines(make_project(tmp_path, files)) == []
+
+
+def test_provider_folder_on_another_providers_twin(tmp_path):
+    files = valid_files()
+    files["providers/meta.md.yaml"] = files["providers/meta.yaml"].replace("id: meta", "id: meta.md")
+    assert problem_lines(make_project(tmp_path, files)) == [
+        'catalog/providers/meta.md.yaml:1:5: id: clashes with provider "meta": its page folder '
+        'providers/meta.md/ is the path of the Markdown twin of "meta"; rename one of them']
+
+
+def test_docs_page_folder_on_another_pages_twin(tmp_path):
+    files = valid_files()
+    files["docs/a.md"] = "# A\n"
+    files["docs/a.md.md"] = "# A again\n"
+    assert problem_lines(make_project(tmp_path, files)) == [
+        'catalog/docs/a.md.md:1:1: clashes with docs page "a": its page folder docs/a.md/ is the path '
+        'of the Markdown twin of "a"; rename one of them']
+
+
+def test_build_reports_the_clash_instead_of_crashing(tmp_path):
+    from conftest import run_cli
+
+    files = valid_files()
+    files["docs/a.md"] = "# A\n"
+    files["docs/a.md.md"] = "# A again\n"
+    project = make_project(tmp_path, files)
+    result = run_cli("build", "--project", project, "--out", tmp_path / "site")
+    assert result.exit_code == 1, result.output
+    assert result.output.splitlines()[0].startswith('catalog/docs/a.md.md:1:1: clashes with docs page "a"')
+    assert "Traceback" not in result.output and not (tmp_path / "site").exists()
