@@ -144,3 +144,89 @@ def test_build_reports_the_clash_instead_of_crashing(tmp_path):
     assert result.exit_code == 1, result.output
     assert result.output.splitlines()[0].startswith('catalog/docs/a.md.md:1:1: clashes with docs page "a"')
     assert "Traceback" not in result.output and not (tmp_path / "site").exists()
+
+
+# --- lengths a page can show; Markdown a renderer survives ----------------------------------
+
+SUMMARY = ("summary: >-\n  The Llama 3.2 instruction-tuned text only models are optimized for multilingual\n"
+           "  dialogue use cases, including agentic retrieval and summarization tasks.")
+
+
+def nested_list(levels: int, indent: str = "") -> str:
+    return "".join(indent + "  " * i + "- x\n" for i in range(levels))
+
+
+NEST = "lists and block quotes nest 21 levels deep"
+LIMIT_CASES = [
+    ("name-too-long", MODEL_PATH, "name: Llama-3.2-1b-Instruct", "name: " + "n" * 201,
+     [f"{M}:2:7: name: must be at most 200 characters long, got 201"]),
+    ("name-at-the-limit", MODEL_PATH, "name: Llama-3.2-1b-Instruct", "name: " + "n" * 200, []),
+    ("family-too-long", MODEL_PATH, "family: Llama 3", "family: " + "f" * 490_000,
+     [f"{M}:3:9: family: must be at most 200 characters long, got 490,000"]),
+    ("summary-too-long", MODEL_PATH, SUMMARY, "summary: " + "s" * 2001,
+     [f"{M}:4:10: summary: must be at most 2,000 characters long, got 2,001"]),
+    ("strength-too-long", MODEL_PATH, "[General-purpose chat, Long context, Multilingual]",
+     "[General-purpose chat, " + "l" * 300 + "]",
+     [f"{M}:23:35: strengths[1]: must be at most 200 characters long, got 300"]),
+    ("too-many-tags", MODEL_PATH, "open_weights: true",
+     "open_weights: true\ntags: [" + ", ".join(f"t{i}" for i in range(101)) + "]",
+     [f"{M}:30:7: tags: has 101 items; at most 100 are allowed"]),
+    ("link-too-long", MODEL_PATH, "open_weights: true",
+     "open_weights: true\nlinks: {paper: 'https://x.org/" + "p" * 2000 + "'}",
+     [f"{M}:30:16: links.paper: must be at most 2,000 characters long, got 2,014"]),
+    ("description-too-long", MODEL_PATH, "open_weights: true", "open_weights: true\ndescription: " + "d" * 20_001,
+     [f"{M}:30:14: description: must be at most 20,000 characters long, got 20,001"]),
+    ("description-nests-too-deep", MODEL_PATH, "open_weights: true",
+     "open_weights: true\ndescription: |\n" + nested_list(21, "  "),
+     [f"{M}:30:14: description: {NEST} (line 21 of the text); at most 20 are allowed"]),
+    ("description-nests-20-deep", MODEL_PATH, "open_weights: true",
+     "open_weights: true\ndescription: |\n" + nested_list(20, "  "), []),
+    ("description-code-is-not-nesting", MODEL_PATH, "open_weights: true",
+     "open_weights: true\ndescription: |\n  ```yaml\n" + nested_list(30, "  ") + "  ```\n", []),
+    ("faq-answer-quotes-too-deep", MODEL_PATH, "open_weights: true",
+     "open_weights: true\nfaq:\n  - q: Deep?\n    a: '" + ">" * 21 + " x'",
+     [f"{M}:32:8: faq[0].a: {NEST} (line 1 of the text); at most 20 are allowed"]),
+    ("provider-description-too-deep", "providers/meta.yaml", "description: Meta's Llama family of open-weight models.",
+     "description: '" + "> " * 21 + "x'",
+     [f"{PROV}:4:14: description: {NEST} (line 1 of the text); at most 20 are allowed"]),
+    ("provider-name-too-long", "providers/meta.yaml", "name: Meta", "name: " + "m" * 201,
+     [f"{PROV}:2:7: name: must be at most 200 characters long, got 201"]),
+    ("site-name-too-long", "site.yaml", "name: AIgateway", "name: " + "a" * 201,
+     [f"{SITE}:2:7: name: must be at most 200 characters long, got 201"]),
+    ("collection-description-too-deep", "collections.yaml", "description: Models that read and write text.",
+     "description: '" + ">" * 21 + "'",
+     [f"catalog/collections.yaml:3:16: description: {NEST} (line 1 of the text); at most 20 are allowed"]),
+]
+
+
+@pytest.mark.parametrize("rel, old, new, expected", [c[1:] for c in LIMIT_CASES],
+                         ids=[c[0] for c in LIMIT_CASES])
+def test_limits(tmp_path, rel, old, new, expected):
+    assert problem_lines(make_project(tmp_path, with_change(rel, old, new))) == expected
+
+
+def test_docs_page_too_big(tmp_path):
+    files = valid_files()
+    files["docs/big.md"] = "---\ntitle: Big\n---\n" + "b" * 200_001
+    assert problem_lines(make_project(tmp_path, files)) == [
+        "catalog/docs/big.md:4:1: the page is 200,001 characters long; a docs page may hold at most 200,000"]
+
+
+def test_docs_page_nests_too_deep_at_its_line(tmp_path):
+    files = valid_files()
+    files["docs/deep.md"] = "---\ntitle: Deep\n---\n# Deep\n\n" + nested_list(25)
+    files["docs/flat.md"] = "# Flat\n\n" + nested_list(20)
+    assert problem_lines(make_project(tmp_path, files)) == [
+        "catalog/docs/deep.md:30:1: lists and block quotes nest 25 levels deep; at most 20 are allowed"]
+
+
+def test_a_300_level_list_is_a_problem_not_a_traceback(tmp_path):
+    from conftest import run_cli
+
+    files = valid_files()
+    files["docs/deep.md"] = nested_list(300)
+    result = run_cli("validate", "--project", make_project(tmp_path, files))
+    assert result.exit_code == 1
+    assert result.output.splitlines() == [
+        "catalog/docs/deep.md:300:1: lists and block quotes nest 300 levels deep; at most 20 are allowed",
+        "1 error in 1 file."]

@@ -16,6 +16,9 @@ from urllib.parse import urlsplit
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
 
+from generator.records.limits import (ITEMS_MAX, KEY_MAX, MARKDOWN_MAX, NAME_MAX, NESTING_MAX, TEXT_MAX,
+                                      URL_MAX, nesting)
+
 ID_PATTERN = r"^[a-z0-9][a-z0-9._-]*$"  # for pydantic's Rust regex, where $ is the end of the text
 ID_RE = re.compile(r"[a-z0-9][a-z0-9._-]*\Z")  # Python's $ also matches before a final newline
 
@@ -23,6 +26,12 @@ Id = Annotated[str, StringConstraints(pattern=ID_PATTERN, max_length=100)]
 ModelId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9._-]*/[a-z0-9][a-z0-9._-]*$",
                                            max_length=201)]
 Text = Annotated[str, StringConstraints(min_length=1)]
+# Lengths a page can show (generator.records.limits): a name is on every page that lists it.
+Name = Annotated[str, StringConstraints(min_length=1, max_length=NAME_MAX)]
+Line = Annotated[str, StringConstraints(max_length=NAME_MAX)]
+Paragraph = Annotated[str, StringConstraints(min_length=1, max_length=TEXT_MAX)]
+Prose = Annotated[str, StringConstraints(max_length=TEXT_MAX)]
+Key = Annotated[str, StringConstraints(max_length=KEY_MAX)]
 Modality = Literal["text", "image", "audio", "video", "file"]
 Status = Literal["active", "preview", "deprecated"]
 Capability = Literal["streaming", "tool_calling", "vision", "json_mode", "prompt_caching",
@@ -58,7 +67,16 @@ def _quoted_date(value):
     return value
 
 
-Url = Annotated[str, AfterValidator(_http_url)]
+def _markdown(value: str) -> str:
+    depth, line = nesting(value)
+    if depth > NESTING_MAX:
+        raise ValueError(f"lists and block quotes nest {depth} levels deep (line {line} of the text); "
+                         f"at most {NESTING_MAX} are allowed")
+    return value
+
+
+Url = Annotated[str, StringConstraints(max_length=URL_MAX), AfterValidator(_http_url)]
+Markdown = Annotated[str, StringConstraints(max_length=MARKDOWN_MAX), AfterValidator(_markdown)]
 Date = Annotated[datetime.date, BeforeValidator(_quoted_date)]
 Id = Annotated[Id, AfterValidator(_no_dots)]
 
@@ -72,8 +90,8 @@ class Record(BaseModel):
 class ExampleRequest(Record):
     """Defaults for the request-body example shown on every model page."""
 
-    system: str | None = "You are a helpful assistant."
-    user: Text = "Hello!"
+    system: Prose | None = "You are a helpful assistant."
+    user: Paragraph = "Hello!"
     temperature: Annotated[float, Field(ge=0, le=2, allow_inf_nan=False)] = 0.7
     top_p: Annotated[float, Field(gt=0, le=1, allow_inf_nan=False)] = 0.95
     max_tokens: Annotated[int, Field(gt=0)] = 1024
@@ -81,14 +99,14 @@ class ExampleRequest(Record):
 
 class Api(Record):
     base_url: Url = Field(description="OpenAI-compatible base URL used in every snippet")
-    key_env: Annotated[str, StringConstraints(pattern=r"^[A-Za-z_][A-Za-z0-9_]*$")]
-    key_prefix: str | None = None
+    key_env: Annotated[str, StringConstraints(pattern=r"^[A-Za-z_][A-Za-z0-9_]*$", max_length=KEY_MAX)]
+    key_prefix: Line | None = None
     example_request: ExampleRequest = ExampleRequest()
 
 
 class Fee(Record):
     percent: Annotated[float, Field(ge=0, le=100, allow_inf_nan=False)] | None = None
-    note: str | None = None
+    note: Prose | None = None
 
 
 class MarketUsage(Record):
@@ -98,38 +116,38 @@ class MarketUsage(Record):
 
 class ErrorRecord(Record):
     status: Annotated[int, Field(ge=400, le=599)]
-    type: Text
-    message: Text
+    type: Name
+    message: Paragraph
     retryable: bool
-    header: str | None = None
+    header: Line | None = None
 
 
 class SiteRecord(Record):
-    name: Text
+    name: Name
     url: Url
-    tagline: str | None = None
+    tagline: Prose | None = None
     api: Api
     fee: Fee = Fee()
     usage: MarketUsage = MarketUsage()
-    errors: list[ErrorRecord] = []
-    links: dict[str, Url] = {}
+    errors: Annotated[list[ErrorRecord], Field(max_length=ITEMS_MAX)] = []
+    links: Annotated[dict[Key, Url], Field(max_length=ITEMS_MAX)] = {}
 
 
 # --- providers/<provider>.yaml ---------------------------------------------
 
 class ProviderRecord(Record):
     id: Id
-    name: Text
+    name: Name
     url: Url | None = None
-    description: str = ""
+    description: Markdown = ""
     byok: bool = False
 
 
 # --- models/<provider>/<slug>.yaml -------------------------------------------
 
 class Modalities(Record):
-    input: Annotated[list[Modality], Field(min_length=1)]
-    output: Annotated[list[Modality], Field(min_length=1)]
+    input: Annotated[list[Modality], Field(min_length=1, max_length=len(MODALITIES))]
+    output: Annotated[list[Modality], Field(min_length=1, max_length=len(MODALITIES))]
 
 
 class Pricing(Record):
@@ -166,34 +184,34 @@ class Deprecation(Record):
 
 
 class FaqEntry(Record):
-    q: Text
-    a: Text = Field(description="Markdown")
+    q: Paragraph
+    a: Annotated[Markdown, StringConstraints(min_length=1)] = Field(description="Markdown")
 
 
 class ModelRecord(Record):
     """One model of the catalog: catalog/models/<provider>/<slug>.yaml."""
 
     id: ModelId = Field(description='"<provider>/<slug>", equal to the file\'s path')
-    name: Text
-    family: str | None = None
-    summary: Text = Field(description="one plain-text paragraph")
-    description: str | None = Field(None, description="Markdown; raw HTML is sanitised")
+    name: Name
+    family: Line | None = None
+    summary: Paragraph = Field(description="one plain-text paragraph")
+    description: Markdown | None = Field(None, description="Markdown; raw HTML is sanitised")
     released: Date
     modalities: Modalities
     pricing: Pricing
     limits: Limits
     capabilities: Capabilities = Capabilities()
-    strengths: list[Text] = []
-    use_cases: list[Text] = []
+    strengths: Annotated[list[Name], Field(max_length=ITEMS_MAX)] = []
+    use_cases: Annotated[list[Name], Field(max_length=ITEMS_MAX)] = []
     usage: ModelUsage | None = None
     status: Status = "active"
     deprecation: Deprecation | None = None
-    tags: list[Id] = []
+    tags: Annotated[list[Id], Field(max_length=ITEMS_MAX)] = []
     open_weights: bool | None = None
-    license: str | None = None
+    license: Line | None = None
     knowledge_cutoff: Annotated[str, StringConstraints(pattern=r"^\d{4}-(0[1-9]|1[0-2])$")] | None = None
-    links: dict[str, Url] = {}
-    faq: list[FaqEntry] = []
+    links: Annotated[dict[Key, Url], Field(max_length=ITEMS_MAX)] = {}
+    faq: Annotated[list[FaqEntry], Field(max_length=ITEMS_MAX)] = []
 
 
 # --- collections.yaml and docs ----------------------------------------------
@@ -211,8 +229,8 @@ class Where(Record):
 
 class CollectionRecord(Record):
     id: Id
-    title: Text
-    description: str = ""
+    title: Name
+    description: Markdown = ""
     where: Where = Where()
 
 
@@ -220,6 +238,6 @@ class DocMeta(Record):
     """Front matter of catalog/docs/<page>.md."""
 
     model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
-    title: Text | None = None
-    description: str | None = None
+    title: Name | None = None
+    description: Prose | None = None
     order: int | None = None

@@ -128,11 +128,14 @@ def _message(kind: str, value: Any, ctx: dict, err: dict, plain: str | None) -> 
         return (f'must be an id: lowercase letters, digits, ".", "_" or "-", starting with '
                 f"a letter or digit; got {got}")
     if kind in ("string_too_long",):
-        return f"must be at most {ctx.get('max_length')} characters long"
+        size = f", got {len(value):,}" if isinstance(value, str) else ""
+        return f"must be at most {ctx.get('max_length'):,} characters long{size}"
     if kind in ("string_too_short",):
         return "must not be empty"
     if kind == "too_short":
         return "needs at least one item"
+    if kind == "too_long":
+        return f"has {ctx.get('actual_length', 0):,} items; at most {ctx.get('max_length'):,} are allowed"
     if kind == "bool_type":
         return f"must be true or false, got {got}"
     if kind in ("int_type", "int_from_float"):
