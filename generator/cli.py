@@ -22,6 +22,17 @@ def _project(path: Path) -> Path:
     return path
 
 
+def _base_url(value: str | None) -> str | None:
+    if value is not None:  # one line, exit 2, before anything is loaded
+        from generator.problems import BadUsage
+        from generator.records.limits import http_url_error
+
+        error = http_url_error(value)
+        if error:
+            raise BadUsage(f"--base-url {error}")
+    return value
+
+
 def _print_warnings(problems) -> None:
     for p in problems:
         click.echo(p.format(), err=True)
@@ -71,7 +82,8 @@ def validate(project: Path, strict: bool) -> None:
 @project_option
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Output folder (default: site/ in the project).")
-@click.option("--base-url", default=None, help="Override site.yaml url for absolute URLs.")
+@click.option("--base-url", default=None, callback=lambda ctx, param, value: _base_url(value),
+              help="Override site.yaml url for absolute URLs (an http(s) URL).")
 @click.option("--strict", is_flag=True, help="Fail on warnings and on broken internal links.")
 @click.option("--workers", type=click.IntRange(1, 64), default=None,
               help="Processes that render model pages (default: the CPUs available).")

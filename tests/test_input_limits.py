@@ -230,3 +230,70 @@ def test_a_300_level_list_is_a_problem_not_a_traceback(tmp_path):
     assert result.output.splitlines() == [
         "catalog/docs/deep.md:300:1: lists and block quotes nest 300 levels deep; at most 20 are allowed",
         "1 error in 1 file."]
+
+
+# --- the command line's environment: --base-url and SOURCE_DATE_EPOCH ------------------------
+
+@pytest.mark.parametrize("url", ["javascript:alert(1)//", "ftp://example.com/", "https://", "example.com/docs",
+                                 "https://exa mple.com/", "http://[::1/"])
+def test_base_url_must_be_http(tmp_path, url):
+    from conftest import run_cli
+
+    project = make_project(tmp_path, valid_files())
+    result = run_cli("build", "--project", project, "--out", tmp_path / "site", "--base-url", url)
+    assert result.exit_code == 2
+    assert result.output.splitlines() == [f"error: --base-url must be an http(s) URL, got {url!r}"]
+    assert not (tmp_path / "site").exists()
+
+
+def test_base_url_http_is_used(tmp_path):
+    from conftest import run_cli
+
+    project = make_project(tmp_path, valid_files())
+    result = run_cli("build", "--project", project, "--out", tmp_path / "site",
+                     "--base-url", "https://org.github.io/catalog")
+    assert result.exit_code == 0, result.output
+    assert "https://org.github.io/catalog/models/meta/" in (tmp_path / "site" / "sitemap.xml").read_text()
+
+
+def test_build_site_refuses_a_bad_base_url(tmp_path):
+    from generator.problems import BadUsage
+    from generator.records.load import load_records
+    from generator.site import build_site
+
+    records = load_records(make_project(tmp_path, valid_files()))
+    with pytest.raises(BadUsage):
+        build_site(records, "javascript:alert(1)//")
+
+
+EPOCH_WORDS = "SOURCE_DATE_EPOCH must be a whole number of seconds since 1970-01-01 UTC (as `date +%s` prints)"
+
+
+@pytest.mark.parametrize("command", ["validate", "build"])
+@pytest.mark.parametrize("epoch, line", [
+    ("yesterday", f"error: {EPOCH_WORDS}, got 'yesterday'"),
+    ("1.5e9", f"error: {EPOCH_WORDS}, got '1.5e9'"),
+    ("99999999999999", "error: SOURCE_DATE_EPOCH 99999999999999 is out of range: it names no date "
+                       "between the years 1 and 9999"),
+    ("9" * 5000, f"error: SOURCE_DATE_EPOCH {'9' * 37}... is out of range: it names no date "
+                 "between the years 1 and 9999"),
+])
+def test_source_date_epoch_that_names_no_date_is_one_line_exit_1(tmp_path, monkeypatch, command, epoch, line):
+    """Garbage is an environment fault, like a date out of range: the reproducible-builds
+    specification says a malformed value fails the build, so neither falls back to the clock."""
+    from conftest import run_cli
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", epoch)
+    args = ["--out", tmp_path / "site"] if command == "build" else []
+    result = run_cli(command, "--project", make_project(tmp_path, valid_files()), *args)
+    assert result.exit_code == 1
+    assert result.output.splitlines() == [line]
+    assert not (tmp_path / "site").exists()
+
+
+@pytest.mark.parametrize("epoch, date", [("", None), (" 1780272000\n", "2026-06-01"), ("-86400", "1969-12-31")])
+def test_source_date_epoch_read(monkeypatch, epoch, date):
+    from generator.site import source_date
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", epoch)
+    assert (source_date() and source_date().isoformat()) == date

@@ -1,4 +1,4 @@
-"""How big and how deep an authored text may be: bounds a page can show and a renderer survives.
+"""How big and how deep an authored text may be, and which URLs are links: bounds a page can show.
 
 A 4.9 MB name once turned a 94 MB site into 1.34 GB (it is on every page that lists the
 model), and a list nested 300 levels deep crashed the Markdown renderer. These bounds are
@@ -10,6 +10,7 @@ markers, code fences): no Markdown parse, linear in the text.
 from __future__ import annotations
 
 import re
+from urllib.parse import urlsplit
 
 NAME_MAX = 200  # names, titles, families, list items: one line of a page
 TEXT_MAX = 2_000  # summaries, taglines, plain descriptions: one paragraph
@@ -69,3 +70,21 @@ def nesting(text: str) -> tuple[int, int]:
         if depth > deepest:
             deepest, where = depth, number
     return deepest, where
+
+
+_URL_REFUSED = re.compile(r"[\x00-\x20\x7f<>\"`]")
+
+
+def http_url_error(value: str) -> str | None:
+    """Return why value is not an absolute http(s) URL, or None when it is one.
+
+    No pydantic here: `--base-url` is checked with this before anything is loaded.
+    """
+    try:
+        parts = urlsplit(value)
+    except ValueError:  # "http://[x": an IPv6 host that never closes
+        parts = None
+    if parts is None or parts.scheme not in ("http", "https") or not parts.netloc \
+            or _URL_REFUSED.search(value):
+        return f"must be an http(s) URL, got {value!r}"
+    return None

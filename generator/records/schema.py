@@ -12,12 +12,11 @@ from __future__ import annotations
 import datetime
 import re
 from typing import Annotated, Literal
-from urllib.parse import urlsplit
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
 
 from generator.records.limits import (ITEMS_MAX, KEY_MAX, MARKDOWN_MAX, NAME_MAX, NESTING_MAX, TEXT_MAX,
-                                      URL_MAX, nesting)
+                                      URL_MAX, http_url_error, nesting)
 
 ID_PATTERN = r"^[a-z0-9][a-z0-9._-]*$"  # for pydantic's Rust regex, where $ is the end of the text
 ID_RE = re.compile(r"[a-z0-9][a-z0-9._-]*\Z")  # Python's $ also matches before a final newline
@@ -42,9 +41,9 @@ Price = Annotated[float, Field(ge=0, allow_inf_nan=False)]
 
 
 def _http_url(value: str) -> str:
-    parts = urlsplit(value)
-    if parts.scheme not in ("http", "https") or not parts.netloc or any(c in value for c in " \n\t<>\"`"):
-        raise ValueError(f"must be an http(s) URL, got {value!r}")
+    error = http_url_error(value)
+    if error:
+        raise ValueError(error)
     return value
 
 
