@@ -297,3 +297,26 @@ def test_source_date_epoch_read(monkeypatch, epoch, date):
 
     monkeypatch.setenv("SOURCE_DATE_EPOCH", epoch)
     assert (source_date() and source_date().isoformat()) == date
+
+
+# --- numbers in exponent form: JSON and YAML 1.2 read 1e308 as a number, YAML 1.1 as text ---------
+
+NUMBER_CASES = [
+    ("price-1e308", "input: 0.015", "input: 1e308",
+     [f"{M}:12:10: pricing.input: must be a number, but YAML reads 1e308 as text (YAML 1.1 numbers "
+      "need a dot and a signed exponent); write 1.0e+308"]),
+    ("price-2E-6", "input: 0.015", "input: 2E-6",
+     [f"{M}:12:10: pricing.input: must be a number, but YAML reads 2E-6 as text (YAML 1.1 numbers "
+      "need a dot and a signed exponent); write 2.0e-6"]),
+    ("price-written-as-advised", "input: 0.015", "input: 2.0e-6", []),
+    ("context-1e6", "context: 128000", "context: 1e6",
+     [f"{M}:15:12: limits.context: must be a whole number, but YAML reads 1e6 as text (YAML 1.1 "
+      "numbers need a dot and a signed exponent); write 1000000"]),
+    ("quoted-yaml11-number-stays-plain", "input: 0.015", "input: '1.0e+3'",
+     [f"{M}:12:10: pricing.input: must be a number, got '1.0e+3'"]),
+]
+
+
+@pytest.mark.parametrize("old, new, expected", [c[1:] for c in NUMBER_CASES], ids=[c[0] for c in NUMBER_CASES])
+def test_exponent_numbers(tmp_path, old, new, expected):
+    assert problem_lines(make_project(tmp_path, with_change(MODEL_PATH, old, new))) == expected
