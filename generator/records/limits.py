@@ -4,7 +4,8 @@ A 4.9 MB name once turned a 94 MB site into 1.34 GB (it is on every page that li
 model), and a list nested 300 levels deep crashed the Markdown renderer. These bounds are
 far above what real records hold (README.md, "The catalog"); past them `validate` reports a
 located problem. Nesting is measured from line prefixes alone (indentation, `>`, list
-markers, code fences): no Markdown parse, linear in the text.
+markers, code fences): no Markdown parse, linear in the text. tests/test_input_limits.py
+holds each bound with one valid record plus one change.
 """
 
 from __future__ import annotations
