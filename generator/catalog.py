@@ -7,22 +7,18 @@ file. Warnings are returned for printing; under --strict they are errors.
 from __future__ import annotations
 
 import datetime
-import os
 from pathlib import Path
 
 from generator.problems import CatalogError, Problem
 from generator.records.checks import check_records
 from generator.records.load import Records, load_records
-from generator.site import Site, build_site
+from generator.site import Site, build_site, source_date
 from generator.timing import timings
 
 
 def today() -> datetime.date:
     """Return the date warnings are judged against: SOURCE_DATE_EPOCH, else the clock."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if epoch.isdigit():
-        return datetime.datetime.fromtimestamp(int(epoch), datetime.timezone.utc).date()
-    return datetime.date.today()
+    return source_date() or datetime.date.today()
 
 
 def check_catalog(project: Path, cache=None, workers: int = 1) -> tuple[Records, list[Problem]]:

@@ -27,6 +27,17 @@ def _project(path: Path) -> Path:
     return path
 
 
+def _base_url(value: str | None) -> str | None:
+    if value is not None:  # one line, exit 2, before anything is loaded
+        from generator.problems import BadUsage
+        from generator.records.limits import http_url_error
+
+        error = http_url_error(value)
+        if error:
+            raise BadUsage(f"--base-url {error}")
+    return value
+
+
 def _print_warnings(problems, show) -> None:
     for p in problems:
         click.echo(show(p), err=True)
@@ -81,7 +92,8 @@ def validate(project: Path, strict: bool, fmt: str) -> None:
 @project_option
 @click.option("--out", type=click.Path(path_type=Path), default=None,  # checked by the build: one line
               help="Output folder (default: site/ in the project); replaced only if a build made it.")
-@click.option("--base-url", default=None, help="Override site.yaml url for absolute URLs.")
+@click.option("--base-url", default=None, callback=lambda ctx, param, value: _base_url(value),
+              help="Override site.yaml url for absolute URLs (an http(s) URL).")
 @click.option("--strict", is_flag=True, help="Fail on warnings and on broken internal links.")
 @click.option("--workers", type=click.IntRange(1, 64), default=None,
               help="Processes that render model pages (default: the CPUs available).")

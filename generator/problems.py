@@ -111,3 +111,18 @@ class CatalogError(click.ClickException):
 
     def show(self, file=None) -> None:  # click prints "Error: ..." by default; we print plain lines
         click.echo(self.format_message(), err=True)
+
+
+class EnvironmentFault(click.ClickException):
+    """A fault of the environment, not of the catalog: one line `error: ...`, exit status 1."""
+
+    exit_code = 1
+
+    def show(self, file=None) -> None:
+        click.echo(f"error: {self.format_message()}", err=True)
+
+
+class BadUsage(EnvironmentFault):
+    """Bad usage of the command line, said in one line: exit status 2."""
+
+    exit_code = 2

@@ -12,10 +12,14 @@ from __future__ import annotations
 import datetime
 import functools
 import os
+import re
 from dataclasses import dataclass, field
+
 from generator import formats
+from generator.problems import BadUsage, EnvironmentFault
 from generator.records import schema
 from generator.records.checks import matches
+from generator.records.limits import http_url_error
 from generator.records.load import DocRecord, Records
 
 CAPABILITY_LABELS: dict[str, str] = {
@@ -161,6 +165,8 @@ def build_site(records: Records, base_url: str | None = None) -> Site:
     """Return the resolved catalog of valid, checked records."""
     site_rec = records.site
     assert site_rec is not None, "build_site needs a validated site.yaml"
+    if base_url is not None:
+        check_base_url(base_url)
     url = base_url or site_rec.url
     if not url.endswith("/"):
         url += "/"
@@ -252,10 +258,40 @@ def _doc(d: DocRecord) -> DocPage:
                    d.body, d.path, f"docs/{d.id}/")
 
 
-def _build_date(models: tuple[ModelEntry, ...], site_rec: schema.SiteRecord) -> datetime.date:
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch and epoch.strip().isdigit():
+def check_base_url(value: str) -> None:
+    """Refuse a --base-url that is not an http(s) URL: it lands in every absolute link."""
+    error = http_url_error(value)
+    if error:
+        raise BadUsage(f"--base-url {error}")
+
+
+_EPOCH = re.compile(r"-?[0-9]+")
+
+
+def source_date() -> datetime.date | None:
+    """Return the date of SOURCE_DATE_EPOCH (reproducible-builds.org), None when unset or empty.
+
+    A value that is not a whole number of seconds, or names no date, is an error
+    (the specification: a malformed value fails the build), never silently the clock.
+    """
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if not epoch:
+        return None
+    if not _EPOCH.fullmatch(epoch):
+        raise EnvironmentFault(f"SOURCE_DATE_EPOCH must be a whole number of seconds since "
+                               f"1970-01-01 UTC (as `date +%s` prints), got {epoch[:40]!r}")
+    try:
         return datetime.datetime.fromtimestamp(int(epoch), datetime.timezone.utc).date()
+    except (OverflowError, OSError, ValueError):
+        shown = epoch if len(epoch) <= 40 else epoch[:37] + "..."
+        raise EnvironmentFault(f"SOURCE_DATE_EPOCH {shown} is out of range: it names no date "
+                               "between the years 1 and 9999") from None
+
+
+def _build_date(models: tuple[ModelEntry, ...], site_rec: schema.SiteRecord) -> datetime.date:
+    date = source_date()
+    if date is not None:
+        return date
     dates = [m.lastmod for m in models]
     if site_rec.usage.as_of:
         dates.append(site_rec.usage.as_of)

@@ -45,6 +45,23 @@ def check_records(records: Records, today: datetime.date) -> list[Problem]:
     for pid, prov in records.providers.items():
         if prov.id != pid:
             at("provider", pid, ("id",), f'must equal the file name "{pid}", got {prov.id!r}')
+    # outputs that would land on the same path: the folder of "x.md" is the twin file of "x"
+    for kind, ids, folder, what in (
+            ("provider", records.providers, "providers/", "provider "),
+            ("model", models, "models/", ""),
+            ("doc", {d.id: d for d in records.docs}, "docs/", "docs page ")):
+        for rid in ids:
+            clash = _twin_clash(rid, lambda other: other in ids or f"{kind}:{other}" in records.invalid,
+                                ("md", "json") if kind == "model" else ("md",))
+            if clash is None:
+                continue
+            other, twin = clash
+            message = (f'clashes with {what}"{other}": its page folder {folder}{rid}/ is the path of the '
+                       f"{twin} twin of \"{other}\"; rename one of them")
+            if kind == "doc":
+                out.append(Problem(records.paths[f"doc:{rid}"], 1, 1, "", message))
+            else:
+                at(kind, rid, ("id",), message)
 
     lowered: dict[str, str] = {}
     for mid, model in models.items():
@@ -108,6 +125,15 @@ def check_records(records: Records, today: datetime.date) -> list[Problem]:
                                    f"status {err.status} is listed twice"))
             statuses[err.status] = i
     return out
+
+
+def _twin_clash(rid: str, exists, suffixes: tuple[str, ...]) -> tuple[str, str] | None:
+    """Return (other id, "Markdown" or "JSON") when rid's page folder is another id's twin file."""
+    for suffix in suffixes:
+        other = rid[: -len(suffix) - 1]
+        if rid.endswith("." + suffix) and other and not other.endswith("/") and exists(other):
+            return other, {"md": "Markdown", "json": "JSON"}[suffix]
+    return None
 
 
 def matches(where, model) -> bool:

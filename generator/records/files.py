@@ -61,7 +61,15 @@ def read_regular(path, limit: int, *, dir_fd: int | None = None, follow: bool = 
     return data
 
 
-_ID_RE = re.compile(r"^[a-z0-9][a-z0-9._-]*$")  # schema.ID_PATTERN
+_ID_RE = re.compile(r"[a-z0-9][a-z0-9._-]*\Z")  # schema.ID_RE: \Z, as $ matches before a final "\n"
+_CONTROLS = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def printable(text: str) -> str:
+    """Return text with control characters escaped (\\n, \\x07), so a problem stays one line."""
+    if not _CONTROLS.search(text):
+        return text
+    return _CONTROLS.sub(lambda m: repr(m.group())[1:-1], text)
 
 
 @dataclass(frozen=True)
@@ -86,7 +94,7 @@ def find_files(project: Path) -> tuple[list[CatalogFile], list[Problem]]:
 
     def display(p: Path) -> str:
         # every path here is root / ...: slicing its text is ~10x relative_to(), per file
-        return "catalog" + str(p)[prefix:].replace(os.sep, "/")
+        return printable("catalog" + str(p)[prefix:].replace(os.sep, "/"))
 
     def problem(p: Path, message: str, warning: bool = False) -> None:
         problems.append(Problem(display(p), 1, 1, "", message, warning))

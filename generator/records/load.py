@@ -14,7 +14,7 @@ from typing import Any
 
 from generator.problems import Problem
 from generator.records.files import MAX_FILE_BYTES, MAX_FILES, CatalogFile, find_files, read_bounded  # noqa: F401
-from generator.records import schema
+from generator.records import limits, schema
 from generator.records.source import SourceMap, decode, parse_yaml
 from generator.records.validate import validate
 from generator.timing import timings
@@ -72,9 +72,22 @@ def _read_doc(text: str, display: str) -> tuple[Any, SourceMap, list[Problem], s
                 front = "\n" * 1 + "\n".join(lines[1:i])  # keep line numbers of the file
                 body = "\n".join(lines[i + 1:])
                 data, sm, problems = parse_yaml(front, display)
+                problems += _body_problems(body, display, i + 1)
                 return ({} if data is None and not problems else data), sm, problems, body
         return None, SourceMap(display), [Problem(display, 1, 1, "", "front matter starts with --- but never ends")], ""
-    return {}, SourceMap(display), [], text
+    return {}, SourceMap(display), _body_problems(text, display, 0), text
+
+
+def _body_problems(body: str, display: str, offset: int) -> list[Problem]:
+    """Return the problems of a docs page's Markdown (its first line is the file's line offset + 1)."""
+    if len(body) > limits.DOC_MAX:
+        return [Problem(display, offset + 1, 1, "", f"the page is {len(body):,} characters long; "
+                        f"a docs page may hold at most {limits.DOC_MAX:,}")]
+    depth, line = limits.nesting(body)
+    if depth > limits.NESTING_MAX:
+        return [Problem(display, offset + line, 1, "", f"lists and block quotes nest {depth} levels deep; "
+                        f"at most {limits.NESTING_MAX} are allowed")]
+    return []
 
 
 CACHED_KINDS = {"model": schema.ModelRecord, "provider": schema.ProviderRecord}

@@ -12,17 +12,25 @@ from __future__ import annotations
 import datetime
 import re
 from typing import Annotated, Literal
-from urllib.parse import urlsplit
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
 
-ID_PATTERN = r"^[a-z0-9][a-z0-9._-]*$"
-ID_RE = re.compile(ID_PATTERN)
+from generator.records.limits import (ITEMS_MAX, KEY_MAX, MARKDOWN_MAX, NAME_MAX, NESTING_MAX, TEXT_MAX,
+                                      URL_MAX, http_url_error, nesting)
+
+ID_PATTERN = r"^[a-z0-9][a-z0-9._-]*$"  # for pydantic's Rust regex, where $ is the end of the text
+ID_RE = re.compile(r"[a-z0-9][a-z0-9._-]*\Z")  # Python's $ also matches before a final newline
 
 Id = Annotated[str, StringConstraints(pattern=ID_PATTERN, max_length=100)]
 ModelId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9._-]*/[a-z0-9][a-z0-9._-]*$",
                                            max_length=201)]
 Text = Annotated[str, StringConstraints(min_length=1)]
+# Lengths a page can show (generator.records.limits): a name is on every page that lists it.
+Name = Annotated[str, StringConstraints(min_length=1, max_length=NAME_MAX)]
+Line = Annotated[str, StringConstraints(max_length=NAME_MAX)]
+Paragraph = Annotated[str, StringConstraints(min_length=1, max_length=TEXT_MAX)]
+Prose = Annotated[str, StringConstraints(max_length=TEXT_MAX)]
+Key = Annotated[str, StringConstraints(max_length=KEY_MAX)]
 Modality = Literal["text", "image", "audio", "video", "file"]
 Status = Literal["active", "preview", "deprecated"]
 Capability = Literal["streaming", "tool_calling", "vision", "json_mode", "prompt_caching",
@@ -33,9 +41,9 @@ Price = Annotated[float, Field(ge=0, allow_inf_nan=False)]
 
 
 def _http_url(value: str) -> str:
-    parts = urlsplit(value)
-    if parts.scheme not in ("http", "https") or not parts.netloc or any(c in value for c in " \n\t<>\"`"):
-        raise ValueError(f"must be an http(s) URL, got {value!r}")
+    error = http_url_error(value)
+    if error:
+        raise ValueError(error)
     return value
 
 
@@ -45,7 +53,30 @@ def _no_dots(value: str) -> str:
     return value
 
 
-Url = Annotated[str, AfterValidator(_http_url)]
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _quoted_date(value):
+    """Read a quoted ISO date ('2024-09-25', as YAML written from JSON has it) as the date."""
+    if isinstance(value, str) and _ISO_DATE.fullmatch(value):
+        try:
+            return datetime.date.fromisoformat(value)
+        except ValueError:
+            raise ValueError(f"cannot read {value!r} as a date") from None
+    return value
+
+
+def _markdown(value: str) -> str:
+    depth, line = nesting(value)
+    if depth > NESTING_MAX:
+        raise ValueError(f"lists and block quotes nest {depth} levels deep (line {line} of the text); "
+                         f"at most {NESTING_MAX} are allowed")
+    return value
+
+
+Url = Annotated[str, StringConstraints(max_length=URL_MAX), AfterValidator(_http_url)]
+Markdown = Annotated[str, StringConstraints(max_length=MARKDOWN_MAX), AfterValidator(_markdown)]
+Date = Annotated[datetime.date, BeforeValidator(_quoted_date)]
 Id = Annotated[Id, AfterValidator(_no_dots)]
 
 
@@ -58,8 +89,8 @@ class Record(BaseModel):
 class ExampleRequest(Record):
     """Defaults for the request-body example shown on every model page."""
 
-    system: str | None = "You are a helpful assistant."
-    user: Text = "Hello!"
+    system: Prose | None = "You are a helpful assistant."
+    user: Paragraph = "Hello!"
     temperature: Annotated[float, Field(ge=0, le=2, allow_inf_nan=False)] = 0.7
     top_p: Annotated[float, Field(gt=0, le=1, allow_inf_nan=False)] = 0.95
     max_tokens: Annotated[int, Field(gt=0)] = 1024
@@ -67,55 +98,55 @@ class ExampleRequest(Record):
 
 class Api(Record):
     base_url: Url = Field(description="OpenAI-compatible base URL used in every snippet")
-    key_env: Annotated[str, StringConstraints(pattern=r"^[A-Za-z_][A-Za-z0-9_]*$")]
-    key_prefix: str | None = None
+    key_env: Annotated[str, StringConstraints(pattern=r"^[A-Za-z_][A-Za-z0-9_]*$", max_length=KEY_MAX)]
+    key_prefix: Line | None = None
     example_request: ExampleRequest = ExampleRequest()
 
 
 class Fee(Record):
     percent: Annotated[float, Field(ge=0, le=100, allow_inf_nan=False)] | None = None
-    note: str | None = None
+    note: Prose | None = None
 
 
 class MarketUsage(Record):
     tracked_tokens: Annotated[int, Field(gt=0)] | None = None
-    as_of: datetime.date | None = None
+    as_of: Date | None = None
 
 
 class ErrorRecord(Record):
     status: Annotated[int, Field(ge=400, le=599)]
-    type: Text
-    message: Text
+    type: Name
+    message: Paragraph
     retryable: bool
-    header: str | None = None
+    header: Line | None = None
 
 
 class SiteRecord(Record):
-    name: Text
+    name: Name
     url: Url
-    tagline: str | None = None
+    tagline: Prose | None = None
     api: Api
     fee: Fee = Fee()
     usage: MarketUsage = MarketUsage()
-    errors: list[ErrorRecord] = []
-    links: dict[str, Url] = {}
+    errors: Annotated[list[ErrorRecord], Field(max_length=ITEMS_MAX)] = []
+    links: Annotated[dict[Key, Url], Field(max_length=ITEMS_MAX)] = {}
 
 
 # --- providers/<provider>.yaml ---------------------------------------------
 
 class ProviderRecord(Record):
     id: Id
-    name: Text
+    name: Name
     url: Url | None = None
-    description: str = ""
+    description: Markdown = ""
     byok: bool = False
 
 
 # --- models/<provider>/<slug>.yaml -------------------------------------------
 
 class Modalities(Record):
-    input: Annotated[list[Modality], Field(min_length=1)]
-    output: Annotated[list[Modality], Field(min_length=1)]
+    input: Annotated[list[Modality], Field(min_length=1, max_length=len(MODALITIES))]
+    output: Annotated[list[Modality], Field(min_length=1, max_length=len(MODALITIES))]
 
 
 class Pricing(Record):
@@ -143,43 +174,43 @@ class Capabilities(Record):
 class ModelUsage(Record):
     tokens: Annotated[int, Field(ge=0)]
     requests: Annotated[int, Field(ge=0)] | None = None
-    as_of: datetime.date | None = None
+    as_of: Date | None = None
 
 
 class Deprecation(Record):
-    date: datetime.date
+    date: Date
     replacement: ModelId | None = None
 
 
 class FaqEntry(Record):
-    q: Text
-    a: Text = Field(description="Markdown")
+    q: Paragraph
+    a: Annotated[Markdown, StringConstraints(min_length=1)] = Field(description="Markdown")
 
 
 class ModelRecord(Record):
     """One model of the catalog: catalog/models/<provider>/<slug>.yaml."""
 
     id: ModelId = Field(description='"<provider>/<slug>", equal to the file\'s path')
-    name: Text
-    family: str | None = None
-    summary: Text = Field(description="one plain-text paragraph")
-    description: str | None = Field(None, description="Markdown; raw HTML is sanitised")
-    released: datetime.date
+    name: Name
+    family: Line | None = None
+    summary: Paragraph = Field(description="one plain-text paragraph")
+    description: Markdown | None = Field(None, description="Markdown; raw HTML is sanitised")
+    released: Date
     modalities: Modalities
     pricing: Pricing
     limits: Limits
     capabilities: Capabilities = Capabilities()
-    strengths: list[Text] = []
-    use_cases: list[Text] = []
+    strengths: Annotated[list[Name], Field(max_length=ITEMS_MAX)] = []
+    use_cases: Annotated[list[Name], Field(max_length=ITEMS_MAX)] = []
     usage: ModelUsage | None = None
     status: Status = "active"
     deprecation: Deprecation | None = None
-    tags: list[Id] = []
+    tags: Annotated[list[Id], Field(max_length=ITEMS_MAX)] = []
     open_weights: bool | None = None
-    license: str | None = None
+    license: Line | None = None
     knowledge_cutoff: Annotated[str, StringConstraints(pattern=r"^\d{4}-(0[1-9]|1[0-2])$")] | None = None
-    links: dict[str, Url] = {}
-    faq: list[FaqEntry] = []
+    links: Annotated[dict[Key, Url], Field(max_length=ITEMS_MAX)] = {}
+    faq: Annotated[list[FaqEntry], Field(max_length=ITEMS_MAX)] = []
 
 
 # --- collections.yaml and docs ----------------------------------------------
@@ -197,8 +228,8 @@ class Where(Record):
 
 class CollectionRecord(Record):
     id: Id
-    title: Text
-    description: str = ""
+    title: Name
+    description: Markdown = ""
     where: Where = Where()
 
 
@@ -206,6 +237,6 @@ class DocMeta(Record):
     """Front matter of catalog/docs/<page>.md."""
 
     model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
-    title: Text | None = None
-    description: str | None = None
+    title: Name | None = None
+    description: Prose | None = None
     order: int | None = None

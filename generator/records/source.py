@@ -21,6 +21,7 @@ import yaml
 from yaml import events as ev
 
 from generator.problems import Problem
+from generator.records.files import printable
 
 try:  # libyaml is ~10x the pure-Python parser and still reports marks
     from yaml import CSafeLoader as _Loader
@@ -70,7 +71,7 @@ def field_path(loc: tuple) -> str:
             out += f"[{part}]"
         else:
             out += ("." if out else "") + str(part)
-    return out
+    return printable(out)
 
 
 class _Stop(Exception):

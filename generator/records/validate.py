@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime
 import difflib
+import re
 import typing
 from typing import Any
 
@@ -128,13 +129,22 @@ def _message(kind: str, value: Any, ctx: dict, err: dict, plain: str | None) -> 
         return (f'must be an id: lowercase letters, digits, ".", "_" or "-", starting with '
                 f"a letter or digit; got {got}")
     if kind in ("string_too_long",):
-        return f"must be at most {ctx.get('max_length')} characters long"
+        size = f", got {len(value):,}" if isinstance(value, str) else ""
+        return f"must be at most {ctx.get('max_length'):,} characters long{size}"
     if kind in ("string_too_short",):
         return "must not be empty"
     if kind == "too_short":
         return "needs at least one item"
+    if kind == "too_long":
+        return f"has {ctx.get('actual_length', 0):,} items; at most {ctx.get('max_length'):,} are allowed"
     if kind == "bool_type":
         return f"must be true or false, got {got}"
+    if kind in ("int_type", "int_from_float", "float_type") and isinstance(value, str):
+        written = _yaml11_number(value, whole=kind != "float_type")
+        if written is not None and written != value:  # else it was quoted: YAML 1.1 reads it unquoted
+            what = "a number" if kind == "float_type" else "a whole number"
+            return (f"must be {what}, but YAML reads {value} as text (YAML 1.1 numbers need a dot "
+                    f"and a signed exponent); write {written}")
     if kind in ("int_type", "int_from_float"):
         return f"must be a whole number, got {got}"
     if kind == "float_type":
@@ -150,6 +160,24 @@ def _message(kind: str, value: Any, ctx: dict, err: dict, plain: str | None) -> 
     if kind == "value_error":
         return str(ctx.get("error", err.get("msg", "invalid value")))
     return f"{err.get('msg', 'invalid value')}, got {got}"
+
+
+_EXPONENT = re.compile(r"([-+]?)([0-9]*)(?:\.([0-9]*))?[eE]([-+]?)([0-9]+)")
+
+
+def _yaml11_number(text: str, whole: bool) -> str | None:
+    """Return how to write text (1e308, 2E-6: a number in JSON and YAML 1.2) so that YAML 1.1 reads
+    it as one, or None when text is no such number. A whole number is written out in digits."""
+    m = _EXPONENT.fullmatch(text.strip())
+    if m is None or not (m.group(2) or m.group(3)):
+        return None
+    sign, head, tail, exp_sign, exp = m.groups()
+    number = float(text)
+    if whole:
+        if not number.is_integer() or abs(number) >= 1e18:
+            return None
+        return str(int(number))
+    return f"{sign}{head or '0'}.{tail or '0'}e{exp_sign or '+'}{exp}"
 
 
 def _show(value: Any) -> str:
