@@ -7,6 +7,10 @@ assert the one line that change produces.
 
 from __future__ import annotations
 
+import atexit
+import os
+import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -14,6 +18,12 @@ from click.testing import CliRunner, Result
 
 from generator.cli import main
 from tests.builds import TODAY_EPOCH
+
+# The build cache's per-user key (generator/cache.py) lives under XDG_CACHE_HOME: the suite
+# keeps its own, so that it neither reads nor writes the user's, and removes it at the end.
+_USER_CACHE = tempfile.mkdtemp(prefix="modelcat-test-user-cache-")
+atexit.register(shutil.rmtree, _USER_CACHE, True)
+os.environ["XDG_CACHE_HOME"] = _USER_CACHE
 
 # A verbatim copy of the contract's example catalog (shared/example/catalog).
 EXAMPLE = Path(__file__).resolve().parent / "fixtures" / "example-catalog"
