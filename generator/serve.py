@@ -21,6 +21,7 @@ import ipaddress
 import json
 import os
 import queue
+import select
 import selectors
 import shutil
 import signal
@@ -40,6 +41,7 @@ from generator.problems import CatalogError
 EVENTS = "/__modelcat/events"
 WORKERS = 32  # threads answering requests, event streams included
 STREAMS = 16  # event streams open at once (one per open tab); each holds a worker
+KEEP_ALIVE = 15  # seconds between comments on a quiet event stream
 IDLE_TIMEOUT = 10.0  # seconds a connection may stay silent before or within its request
 WAITING_MAX = 256  # accepted connections that have sent nothing yet; beyond, the oldest is closed
 REARM_MS = 500  # how often the watcher checks that catalog/ and templates/ are the same folders
@@ -300,23 +302,37 @@ class Handler(SimpleHTTPRequestHandler):
         self.end_headers()
         state = self.state
         last = None
+        sent = time.monotonic()
         try:
             while True:
                 with state.cond:
                     snap = state.snapshot()
                     if snap == last and not state.closed:
-                        state.cond.wait(timeout=15)
+                        state.cond.wait(timeout=1)
                         snap = state.snapshot()
                     if state.closed:
                         return
                 if snap != last:
                     self.wfile.write(f"data: {json.dumps(snap)}\n\n".encode())
                     last = snap
-                else:
+                elif time.monotonic() - sent >= KEEP_ALIVE:
                     self.wfile.write(b": keep-alive\n\n")
+                elif self._gone():  # a closed tab frees its stream within a second
+                    return
+                else:
+                    continue
                 self.wfile.flush()
+                sent = time.monotonic()
         except (BrokenPipeError, ConnectionResetError, OSError):
             return
+
+    def _gone(self) -> bool:
+        """Whether the client has closed the connection (it sends nothing on a stream)."""
+        try:
+            readable, _, _ = select.select([self.connection], [], [], 0)
+            return bool(readable) and not self.connection.recv(1, socket.MSG_PEEK)
+        except OSError:
+            return True
 
 
 def rebuild(project: Path, out: Path, state: State) -> bool:

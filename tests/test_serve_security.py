@@ -4,6 +4,7 @@ A real server in a subprocess, as in tests/test_serve.py (whose helpers these ar
 - a request naming another host (a DNS-rebinding page) or coming from another origin
   is refused; loopback names and the --host address, bare or with the port, are not;
 - 300 idle connections add no thread, and a request still gets its answer at once;
+  event streams (one per open tab) are capped, and a closed one frees its place;
 - a folder without index.html is not found, never listed;
 - only the exact event path is the event stream;
 - a port in use is one line and exit status 2, before any build; --host binds another
@@ -27,6 +28,7 @@ from pathlib import Path
 
 import pytest
 
+from generator.serve import STREAMS
 from tests.builds import REPO, TODAY_EPOCH
 from tests.test_serve import (EVENTS, MODEL_REL, MODEL_URL, OLD_NAME, EventStream, Server, _stop,
                               start_server)
@@ -111,6 +113,37 @@ def test_idle_connections_hold_no_threads(server: Server) -> None:
         for sock in idle:
             sock.close()
     assert server.get("/")[0] == 200
+
+
+def _open_stream(port: int) -> EventStream:
+    """An event stream, once a place is free (a closed stream frees its place within a second)."""
+    deadline = time.monotonic() + 5
+    while True:
+        try:
+            return EventStream(port)
+        except AssertionError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.1)
+
+
+def test_event_streams_are_capped_and_a_closed_one_frees_its_place(server: Server) -> None:
+    streams: list[EventStream] = []
+    try:
+        for _ in range(STREAMS):
+            streams.append(_open_stream(server.port))
+        for stream in streams:
+            stream.wait(lambda e: e["ok"])
+        assert request(server, EVENTS)[0] == 503  # one more tab than the cap
+        assert server.get("/")[0] == 200  # pages are still answered
+    finally:
+        for stream in streams:
+            stream.close()
+    stream = _open_stream(server.port)  # the closed ones have freed their places
+    try:
+        stream.wait(lambda e: e["ok"])
+    finally:
+        stream.close()
 
 
 def test_a_folder_is_never_listed(server: Server) -> None:
