@@ -106,7 +106,7 @@ def _fast_exit() -> None:
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Output folder (default: a temporary one, removed on exit).")
 def serve(project: Path, port: int, host: str, out: Path | None) -> None:
-    """Build, serve on 127.0.0.1, rebuild on change and reload the browser."""
+    """Build, serve on 127.0.0.1 (or --host), rebuild on change and reload the browser."""
     from generator.serve import serve as run
 
     run(_project(project), port, out, host)
