@@ -135,6 +135,7 @@ class DevServer(HTTPServer):
     def __init__(self, address: tuple[str, int], handler, host: str):
         self.address_family = socket.AF_INET6 if ":" in host else socket.AF_INET
         super().__init__(address, handler)  # binds and listens: raises OSError if it cannot
+        self.host = host
         self.port = self.server_address[1]
         self.names = LOOPBACK | {host.lower()}
         self.any_ip = host in ("0.0.0.0", "::", "")
@@ -159,7 +160,8 @@ class DevServer(HTTPServer):
                     for key, _ in sel.select(timeout=0.25):
                         if key.data is None:
                             self._accept(sel, waiting)
-                        elif key.fileobj in waiting:  # (not just pushed out by a newer one)  # the request (or the end of the connection) has arrived
+                        elif key.fileobj in waiting:  # its request (or its end) has arrived,
+                            # and it was not pushed out by a newer one meanwhile
                             sel.unregister(key.fileobj)
                             del waiting[key.fileobj]
                             self._submit(key.fileobj, key.data)
@@ -364,6 +366,7 @@ def rebuild(project: Path, out: Path, state: State) -> bool:
 
 def listen(host: str, port: int) -> DevServer:
     """Bind host:port, or raise ServeError with the one line saying why not."""
+    host = host.removeprefix("[").removesuffix("]")  # --host [::1] as in a URL
     try:
         return DevServer((host, port), Handler, host)
     except OSError as exc:
@@ -419,8 +422,19 @@ def watch_and_rebuild(project: Path, out: Path, state: State, built: list) -> No
                 rebuild(project, out, state)
 
 
-def _interrupt(signum, frame):
-    raise KeyboardInterrupt
+def _terminate_as_interrupt(owner: int):
+    """A SIGTERM handler that stops serve as Ctrl+C does, so that its cleanup runs. The
+    build's forked workers inherit it, and their pool ends them with SIGTERM: there it
+    does what SIGTERM does by default."""
+
+    def handler(signum, frame):
+        if os.getpid() != owner:
+            signal.signal(signum, signal.SIG_DFL)
+            os.kill(os.getpid(), signum)
+            return
+        raise KeyboardInterrupt
+
+    return handler
 
 
 def _remove(folder: Path) -> None:
@@ -436,13 +450,14 @@ def _remove(folder: Path) -> None:
 def serve(project: Path, port: int, out: Path | None, host: str = "127.0.0.1") -> None:
     """Run the dev server until interrupted (Ctrl+C or SIGTERM)."""
     server = listen(host, port)  # before the build: a port in use fails at once
+    host = server.host
     temporary = None if out else Path(tempfile.mkdtemp(prefix="modelcat-serve-"))
     out = out or temporary / "site"
     state = State()
     server.RequestHandlerClass = functools.partial(
         type("BoundHandler", (Handler,), {"state": state}), directory=str(out))
     runner = None
-    previous = signal.signal(signal.SIGTERM, _interrupt)
+    previous = signal.signal(signal.SIGTERM, _terminate_as_interrupt(os.getpid()))
     try:
         import watchfiles  # noqa: F401  (now, not between the first build and the watch)
 

@@ -106,17 +106,20 @@ def _stop(proc: subprocess.Popen) -> None:
             proc.wait(timeout=5)
 
 
-def start_server(tmp: Path, *args: str, out: bool = True, env: dict[str, str] | None = None) -> Server:
+def start_server(tmp: Path, *args: str, out: bool = True, env: dict[str, str] | None = None,
+                 prelude: str = "") -> Server:
     """Start `modelcat serve` on a copy of the example catalog; return once it is listening.
 
     args are more options; with out False the server picks its own (temporary) site
-    folder, and Server.site is the one it names."""
+    folder, and Server.site is the one it names; prelude is Python run in the server's
+    process before the command."""
     project = tmp / "project"
     shutil.copytree(EXAMPLE, project / "catalog")
     site = tmp / "site"
     env = {**os.environ, "SOURCE_DATE_EPOCH": TODAY_EPOCH, "PYTHONUNBUFFERED": "1", **(env or {})}
+    command = ["-c", f"{prelude}\nfrom generator.cli import main\nmain()"] if prelude else ["-m", "generator"]
     proc = subprocess.Popen(
-        [sys.executable, "-m", "generator", "serve", "--project", str(project), "--port", "0",
+        [sys.executable, *command, "serve", "--project", str(project), "--port", "0",
          *(("--out", str(site)) if out else ()), *args],
         cwd=REPO, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
         text=True, encoding="utf-8", errors="replace")
