@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import errno
 import functools
+import io
 import ipaddress
 import json
 import os
@@ -43,7 +44,8 @@ WORKERS = 32  # threads answering requests, event streams included
 STREAMS = 16  # event streams open at once (one per open tab); each holds a worker
 KEEP_ALIVE = 15  # seconds between comments on a quiet event stream
 IDLE_TIMEOUT = 10.0  # seconds a connection may stay silent before or within its request
-WAITING_MAX = 256  # accepted connections that have sent nothing yet; beyond, the oldest is closed
+WAITING_MAX = 256  # connections whose request head has not all arrived; beyond, the oldest is closed
+HEAD_MAX = 65536  # bytes of a request head read before a worker takes it (and refuses a longer one)
 REARM_MS = 500  # how often the watcher checks that catalog/ and templates/ are the same folders
 LOOPBACK = frozenset({"localhost", "127.0.0.1", "::1"})
 RELOAD_SCRIPT = """<script>(function(){var es=new EventSource("/__modelcat/events"),seen=null;
@@ -124,10 +126,11 @@ class DevServer(HTTPServer):
     """An HTTP server with a bounded number of threads.
 
     ThreadingHTTPServer starts a thread per connection: 1,000 idle connections held
-    1,003 threads. Here one thread accepts connections and keeps the silent ones in a
-    selector, with no thread of their own, until their request arrives (or IDLE_TIMEOUT
-    passes, or WAITING_MAX newer ones push them out); then one of at most WORKERS
-    threads answers it.
+    1,003 threads. Here one thread accepts connections and keeps them in a selector, with
+    no thread of their own, reading what they send until the head of their request has
+    arrived (a connection is closed if that takes more than IDLE_TIMEOUT, or when
+    WAITING_MAX newer ones push it out); then one of at most WORKERS threads answers it
+    from that head, so that no worker waits on a client that sends slowly or not at all.
     """
 
     request_queue_size = 128  # the listen backlog (socketserver's default is 5)
@@ -140,10 +143,12 @@ class DevServer(HTTPServer):
         self.names = LOOPBACK | {host.lower()}
         self.any_ip = host in ("0.0.0.0", "::", "")
         self.streams = threading.BoundedSemaphore(STREAMS)
+        self.heads: dict[socket.socket, bytes] = {}  # a dispatched connection's request head
         self._jobs: queue.SimpleQueue = queue.SimpleQueue()
         self._lock = threading.Lock()
         self._threads = 0
-        self._idle = 0
+        self._idle = 0  # workers waiting for a job
+        self._queued = 0  # jobs no worker has taken yet
         self._stop = threading.Event()
 
     def allows(self, value: str) -> bool:
@@ -152,7 +157,8 @@ class DevServer(HTTPServer):
     def run(self) -> None:
         """Accept and dispatch connections until stop()."""
         self.socket.setblocking(False)
-        waiting: dict[socket.socket, float] = {}  # connection -> deadline, oldest first
+        # connection -> (deadline, the head so far), oldest first
+        waiting: dict[socket.socket, tuple[float, bytes]] = {}
         with selectors.DefaultSelector() as sel:
             sel.register(self.socket, selectors.EVENT_READ, None)
             try:
@@ -160,13 +166,10 @@ class DevServer(HTTPServer):
                     for key, _ in sel.select(timeout=0.25):
                         if key.data is None:
                             self._accept(sel, waiting)
-                        elif key.fileobj in waiting:  # its request (or its end) has arrived,
-                            # and it was not pushed out by a newer one meanwhile
-                            sel.unregister(key.fileobj)
-                            del waiting[key.fileobj]
-                            self._submit(key.fileobj, key.data)
+                        elif key.fileobj in waiting:  # (not pushed out by a newer one meanwhile)
+                            self._read(sel, waiting, key.fileobj, key.data)
                     now = time.monotonic()
-                    for conn, deadline in list(waiting.items()):
+                    for conn, (deadline, _) in list(waiting.items()):
                         if deadline > now:
                             break
                         self._drop(sel, waiting, conn)
@@ -183,11 +186,32 @@ class DevServer(HTTPServer):
             except OSError:  # out of file descriptors, say: let the queue drain a little
                 time.sleep(0.05)
                 return
-            conn.setblocking(True)
+            conn.setblocking(False)
             if len(waiting) >= WAITING_MAX:
                 self._drop(sel, waiting, next(iter(waiting)))
-            waiting[conn] = time.monotonic() + IDLE_TIMEOUT
+            waiting[conn] = (time.monotonic() + IDLE_TIMEOUT, b"")
             sel.register(conn, selectors.EVENT_READ, addr)
+
+    def _read(self, sel: selectors.BaseSelector, waiting: dict, conn: socket.socket, addr) -> None:
+        """Read what conn has sent; once its request head is complete, hand it to a worker."""
+        try:
+            data = conn.recv(HEAD_MAX)
+        except BlockingIOError:
+            return
+        except OSError:
+            data = b""
+        if not data:  # closed before its request was complete
+            self._drop(sel, waiting, conn)
+            return
+        deadline, head = waiting[conn]
+        head += data
+        if b"\r\n\r\n" not in head and b"\n\n" not in head and len(head) < HEAD_MAX:
+            waiting[conn] = (deadline, head)  # (keeps its place: oldest first)
+            return
+        sel.unregister(conn)
+        del waiting[conn]
+        conn.setblocking(True)
+        self._submit(conn, addr, head)
 
     @staticmethod
     def _drop(sel: selectors.BaseSelector, waiting: dict, conn: socket.socket) -> None:
@@ -195,25 +219,29 @@ class DevServer(HTTPServer):
         del waiting[conn]
         conn.close()
 
-    def _submit(self, conn: socket.socket, addr) -> None:
+    def _submit(self, conn: socket.socket, addr, head: bytes) -> None:
         with self._lock:
-            if self._idle == 0 and self._threads < WORKERS:
+            self._queued += 1
+            if self._queued > self._idle and self._threads < WORKERS:
                 self._threads += 1
                 threading.Thread(target=self._work, daemon=True, name="modelcat-serve").start()
-        self._jobs.put((conn, addr))
+        self._jobs.put((conn, addr, head))
 
     def _work(self) -> None:
         while True:
             with self._lock:
                 self._idle += 1
-            conn, addr = self._jobs.get()
+            conn, addr, head = self._jobs.get()
             with self._lock:
                 self._idle -= 1
+                self._queued -= 1
+            self.heads[conn] = head
             try:
                 self.finish_request(conn, addr)
             except Exception:  # a client that went away mid-answer, say
                 pass
             finally:
+                self.heads.pop(conn, None)
                 self.shutdown_request(conn)
 
     def stop(self) -> None:
@@ -227,6 +255,11 @@ class Handler(SimpleHTTPRequestHandler):
 
     def log_message(self, format, *args):  # quiet: the terminal shows builds, not requests
         pass
+
+    def setup(self) -> None:
+        super().setup()
+        self.rfile.close()  # the request head has been read already (HTTP/1.0: nothing follows)
+        self.rfile = io.BytesIO(self.server.heads.get(self.connection, b""))
 
     def parse_request(self) -> bool:
         """Refuse, for every method, a request that names another host (or comes from a

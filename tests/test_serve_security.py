@@ -3,7 +3,8 @@
 A real server in a subprocess, as in tests/test_serve.py (whose helpers these are):
 - a request naming another host (a DNS-rebinding page) or coming from another origin
   is refused; loopback names and the --host address, bare or with the port, are not;
-- 300 idle connections add no thread, and a request still gets its answer at once;
+- 300 idle connections (a third of them stopped half-way through their request) add no
+  thread, and a request still gets its answer at once;
   event streams (one per open tab) are capped, and a closed one frees its place;
 - a folder without index.html is not found, never listed;
 - only the exact event path is the event stream;
@@ -100,8 +101,10 @@ def test_idle_connections_hold_no_threads(server: Server) -> None:
     before = threads(server.proc.pid)
     idle = []
     try:
-        for _ in range(300):
+        for i in range(300):
             idle.append(socket.create_connection((server.host, server.port), timeout=5))
+            if i % 3 == 0:  # a third send the start of a request, and no more
+                idle[-1].sendall(b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n")
         time.sleep(0.5)  # the old server started a thread for each within milliseconds
         start = time.monotonic()
         status, body = server.get("/", timeout=5)
