@@ -297,7 +297,9 @@ class Handler(SimpleHTTPRequestHandler):
             return self._html(p.read_bytes())
         if not p.exists() and not Path(path).exists():
             return self._not_found()
-        return super().do_GET()
+        return super().do_HEAD() if self.command == "HEAD" else super().do_GET()
+
+    do_HEAD = do_GET  # the same headers as GET, without the body (see _html)
 
     def list_directory(self, path):
         """A folder without index.html is not found: never a listing of the site's files."""
@@ -319,9 +321,15 @@ class Handler(SimpleHTTPRequestHandler):
         self.send_header("Content-Length", str(len(body)))
         self.send_header("Cache-Control", "no-store")
         self.end_headers()
-        self.wfile.write(body)
+        if self.command != "HEAD":
+            self.wfile.write(body)
 
     def _events(self):
+        if self.command == "HEAD":
+            self.send_response(200)
+            self.send_header("Content-Type", "text/event-stream")
+            self.end_headers()
+            return
         if not self.server.streams.acquire(blocking=False):
             self.send_error(HTTPStatus.SERVICE_UNAVAILABLE, f"more than {STREAMS} pages are open")
             return

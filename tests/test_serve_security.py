@@ -6,7 +6,7 @@ A real server in a subprocess, as in tests/test_serve.py (whose helpers these ar
 - 300 idle connections (a third of them stopped half-way through their request) add no
   thread, and a request still gets its answer at once;
   event streams (one per open tab) are capped, and a closed one frees its place;
-- a folder without index.html is not found, never listed;
+- a folder without index.html is not found, never listed (nor for HEAD);
 - only the exact event path is the event stream;
 - a port in use is one line and exit status 2, before any build; --host binds another
   address, which the Host check then accepts;
@@ -159,6 +159,16 @@ def test_a_folder_is_never_listed(server: Server) -> None:
         for entry in (server.site / url.strip("/")).iterdir():  # none of its files is linked
             assert f'href="{entry.name}' not in body, entry.name
         assert on_disk.split("</body>")[0] in body
+        assert request(server, url, method="HEAD") == (404, b""), url
+    status, body = server.get(MODEL_URL)
+    conn = http.client.HTTPConnection(server.host, server.port, timeout=5)
+    try:  # HEAD: the headers of GET (the length with the script), no body
+        conn.request("HEAD", MODEL_URL)
+        response = conn.getresponse()
+        assert response.status == 200 and response.read() == b""
+        assert response.getheader("Content-Length") == str(len(body.encode("utf-8")))
+    finally:
+        conn.close()
 
 
 def test_only_the_exact_event_path_is_the_stream(server: Server) -> None:
