@@ -140,6 +140,8 @@ class DevServer(HTTPServer):
         super().__init__(address, handler)  # binds and listens: raises OSError if it cannot
         self.host = host
         self.port = self.server_address[1]
+        shown = "127.0.0.1" if host in ("0.0.0.0", "::", "") else f"[{host}]" if ":" in host else host
+        self.url = f"http://{shown}:{self.port}/"
         self.names = LOOPBACK | {host.lower()}
         self.any_ip = host in ("0.0.0.0", "::", "")
         self.streams = threading.BoundedSemaphore(STREAMS)
@@ -272,7 +274,7 @@ class Handler(SimpleHTTPRequestHandler):
                 origin is None or self.server.allows(urlsplit(origin).netloc if "://" in origin else "")):
             return True
         body = (f"modelcat serve answers only for localhost, 127.0.0.1, [::1] or its --host address; "
-                f"open http://127.0.0.1:{self.server.port}/\n").encode()
+                f"open {self.server.url}\n").encode()
         self.close_connection = True
         self.send_response(HTTPStatus.FORBIDDEN)
         self.send_header("Content-Type", "text/plain; charset=utf-8")
@@ -491,7 +493,6 @@ def _remove(folder: Path) -> None:
 def serve(project: Path, port: int, out: Path | None, host: str = "127.0.0.1") -> None:
     """Run the dev server until interrupted (Ctrl+C or SIGTERM)."""
     server = listen(host, port)  # before the build: a port in use fails at once
-    host = server.host
     temporary = None if out else Path(tempfile.mkdtemp(prefix="modelcat-serve-"))
     out = out or temporary / "site"
     state = State()
@@ -507,8 +508,7 @@ def serve(project: Path, port: int, out: Path | None, host: str = "127.0.0.1") -
         out.mkdir(parents=True, exist_ok=True)
         runner = threading.Thread(target=server.run, daemon=True)
         runner.start()
-        shown = f"[{host}]" if ":" in host else host
-        click.echo(f"serving {out} at http://{shown}:{server.port}/ (Ctrl+C to stop)", err=True)
+        click.echo(f"serving {out} at {server.url} (Ctrl+C to stop)", err=True)
         watch_and_rebuild(project, out, state, built)
     except KeyboardInterrupt:
         pass
