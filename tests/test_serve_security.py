@@ -29,7 +29,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.serve import STREAMS
+from generator.serve import LOOPBACK, STREAMS, host_allowed
 from tests.builds import REPO, TODAY_EPOCH
 from tests.test_serve import (EVENTS, MODEL_REL, MODEL_URL, OLD_NAME, EventStream, Server, _stop,
                               start_server)
@@ -85,6 +85,15 @@ def test_a_request_naming_another_host_is_refused(server: Server) -> None:
         assert b"<html" in body
     status, _ = request(server, "/", {})  # no Host at all: HTTP/1.0 tools, never a browser
     assert status == 200
+
+
+def test_bound_to_every_interface_any_ip_address_is_accepted_but_no_other_name() -> None:
+    names = LOOPBACK | {"0.0.0.0"}
+    for host in ("192.168.1.20:8000", "10.0.0.1", "[fe80::1]:8000", "localhost:8000", "0.0.0.0"):
+        assert host_allowed(host, names, 8000, any_ip=True), host
+        assert host_allowed(host, names, 8000, any_ip=False) == host.startswith(("localhost", "0.0.0.0")), host
+    for host in ("evil.example:8000", "192.168.1.20:8001", "192.168.1.20.evil.example", "[fe80::1]x", ""):
+        assert not host_allowed(host, names, 8000, any_ip=True), host
 
 
 def test_an_event_stream_asked_for_by_another_origin_is_refused(server: Server) -> None:
