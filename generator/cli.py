@@ -131,12 +131,15 @@ def _fast_exit() -> None:
 @main.command()
 @project_option
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535))
-@click.option("--out", type=click.Path(path_type=Path), default=None)  # checked by the build
-def serve(project: Path, port: int, out: Path | None) -> None:
-    """Build, serve on 127.0.0.1, rebuild on change and reload the browser."""
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on; pages are served only to requests naming it or localhost.")
+@click.option("--out", type=click.Path(path_type=Path), default=None,  # checked by the build: one line
+              help="Output folder (default: a temporary one, removed on exit).")
+def serve(project: Path, port: int, host: str, out: Path | None) -> None:
+    """Build, serve on 127.0.0.1 (or --host), rebuild on change and reload the browser."""
     from generator.serve import serve as run
 
-    run(_project(project), port, out)
+    run(_project(project), port, out, host)
 
 
 @main.command()
