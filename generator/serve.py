@@ -492,6 +492,11 @@ def _remove(folder: Path) -> None:
 
 def serve(project: Path, port: int, out: Path | None, host: str = "127.0.0.1") -> None:
     """Run the dev server until interrupted (Ctrl+C or SIGTERM)."""
+    if out is not None:  # an --out the build would refuse: one line and exit 2, before listening
+        from generator.build import Memo
+        from generator.write import resolve_out
+
+        resolve_out(project, out.absolute(), out, ours=lambda real: Memo.made(project, real))
     server = listen(host, port)  # before the build: a port in use fails at once
     temporary = None if out else Path(tempfile.mkdtemp(prefix="modelcat-serve-"))
     out = out or temporary / "site"

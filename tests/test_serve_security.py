@@ -210,6 +210,17 @@ def test_a_port_in_use_is_one_line_and_exit_2_before_building(tmp_path: Path) ->
     assert not (tmp_path / "site").exists(), "it built before finding the port taken"
 
 
+def test_serve_out_catalog_is_refused_in_one_line_before_serving(tmp_path: Path) -> None:
+    project = tmp_path / "project"
+    shutil.copytree(Path(__file__).parent / "fixtures" / "example-catalog", project / "catalog")
+    before = sorted(p.relative_to(project).as_posix() for p in (project / "catalog").rglob("*"))
+    result = _serve_cli(project, "--port", "0", "--out", str(project / "catalog"))
+    assert result.returncode == 2, result.stderr
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: --out ") and "catalog/" in lines[0], result.stderr
+    assert sorted(p.relative_to(project).as_posix() for p in (project / "catalog").rglob("*")) == before
+
+
 @pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
 def test_the_temporary_site_is_removed_on_exit(tmp_path: Path, signum: int) -> None:
     temp = tmp_path / "temp"
