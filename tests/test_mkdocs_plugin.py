@@ -33,6 +33,7 @@ SITE_URL = "https://docs.example.com/gw/"
 MKDOCS_YML = """\
 site_name: Gateway docs
 {site_url}
+theme: {{name: {theme}}}
 plugins:
   - search
   - modelcat:
@@ -51,7 +52,7 @@ def shim(tmp_path_factory) -> Path:
     return root
 
 
-def docs_site(tmp_path: Path, files=None, site_url: str | None = SITE_URL) -> Path:
+def docs_site(tmp_path: Path, files=None, site_url: str | None = SITE_URL, theme: str = "mkdocs") -> Path:
     """Write a project that is both a modelcat project and an MkDocs site (mkdocs.yml, docs/)."""
     project = make_project(tmp_path, files or valid_files())
     (project / "docs").mkdir()
@@ -60,7 +61,7 @@ def docs_site(tmp_path: Path, files=None, site_url: str | None = SITE_URL) -> Pa
     (project / "docs" / "llms.txt").write_text(
         f"# Gateway docs\n\n> The gateway's docs.\n\n## Docs\n\n- [Home]({SITE_URL}): start here\n", encoding="utf-8")
     line = f"site_url: {site_url}" if site_url else ""
-    (project / "mkdocs.yml").write_text(MKDOCS_YML.format(site_url=line), encoding="utf-8")
+    (project / "mkdocs.yml").write_text(MKDOCS_YML.format(site_url=line, theme=theme), encoding="utf-8")
     return project
 
 
@@ -71,14 +72,22 @@ def run_engine(engine: str, project: Path, shim: Path) -> subprocess.CompletedPr
                           capture_output=True, text=True, timeout=120)
 
 
+def installed(*modules: str) -> bool:
+    import importlib.util
+
+    return all(importlib.util.find_spec(m) is not None for m in modules)
+
+
 def engines() -> list:
-    try:
-        import properdocs  # noqa: F401
-        import properdocs_theme_mkdocs  # noqa: F401
-    except ImportError:
-        return ["mkdocs", pytest.param("properdocs", marks=pytest.mark.skip(
-            reason="properdocs and properdocs-theme-mkdocs are not installed (the test extra has them)"))]
-    return ["mkdocs", "properdocs"]
+    """Return (engine, theme) pairs: MkDocs with its own theme and Material's, and ProperDocs."""
+    def unless_missing(engine, theme, *modules):
+        skip = pytest.mark.skipif(not installed(*modules), reason=f"{', '.join(modules)} not installed "
+                                  "(the test extra has it)")
+        return pytest.param(engine, theme, marks=skip, id=f"{engine}-{theme}")
+
+    return [pytest.param("mkdocs", "mkdocs", id="mkdocs-mkdocs"),
+            unless_missing("mkdocs", "material", "material"),
+            unless_missing("properdocs", "mkdocs", "properdocs", "properdocs_theme_mkdocs")]
 
 
 def test_entry_point_is_declared():
@@ -91,9 +100,9 @@ def test_entry_point_is_declared():
     assert issubclass(ModelcatPlugin, BasePlugin)
 
 
-@pytest.mark.parametrize("engine", engines())
-def test_build_puts_the_catalog_in_the_site(tmp_path, shim, engine):
-    project = docs_site(tmp_path)
+@pytest.mark.parametrize("engine, theme", engines())
+def test_build_puts_the_catalog_in_the_site(tmp_path, shim, engine, theme):
+    project = docs_site(tmp_path, theme=theme)
     first = run_engine(engine, project, shim)
     assert first.returncode == 0, first.stderr
     assert "models rendered -> models/" in first.stderr
@@ -108,7 +117,7 @@ def test_build_puts_the_catalog_in_the_site(tmp_path, shim, engine):
     assert canonical == SITE_URL + "models/"
     # the nav entry, on the MkDocs pages
     home = BeautifulSoup((site / "index.html").read_text(encoding="utf-8"), "lxml")
-    assert [a.get_text(strip=True) for a in home.find_all("a", href="models/")] == ["Models"]
+    assert {a.get_text(strip=True) for a in home.find_all("a", href="models/")} == {"Models"}
     assert broken_links(catalog) == []
     assert (site / "models" / "index.html").is_file()  # where the nav link goes
 
