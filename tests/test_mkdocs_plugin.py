@@ -247,3 +247,43 @@ def test_serve_watches_the_catalog_and_templates(tmp_path):
 
     server = plugin.on_serve(Server(), config=None, builder=None)
     assert server.watched == [str(project / "catalog"), str(project / "templates")]
+
+
+def test_mkdocs_serve_rebuilds_the_catalog_on_change(tmp_path, shim):
+    # MkDocs watches docs/ and mkdocs.yml only; a record edit must reach the served page too
+    import socket
+    import time
+    import urllib.error
+    import urllib.request
+
+    project = docs_site(tmp_path)
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(REPO), str(shim)]), "DISABLE_MKDOCS_2_WARNING": "true"}
+    server = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{port}"],
+                              cwd=project, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    page = f"http://127.0.0.1:{port}/gw/models/models/meta/llama-3.2-1b-instruct/"
+
+    def wait_for(text: str) -> None:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            assert server.poll() is None, server.stderr.read()
+            try:
+                with urllib.request.urlopen(page, timeout=5) as response:
+                    if text in response.read().decode("utf-8"):
+                        return
+            except (urllib.error.URLError, ConnectionError):
+                pass
+            time.sleep(0.2)
+        raise AssertionError(f"{text!r} never appeared at {page}")
+
+    try:
+        wait_for("Llama-3.2-1b-Instruct")
+        record = project / "catalog" / "models" / "meta" / "llama-3.2-1b-instruct.yaml"
+        record.write_text(record.read_text(encoding="utf-8").replace(
+            "name: Llama-3.2-1b-Instruct", "name: Llama-Served-Anew"), encoding="utf-8")
+        wait_for("Llama-Served-Anew")
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
