@@ -61,7 +61,8 @@ class ModelcatPlugin(BasePlugin[ModelcatConfig]):
                               "option names the folder that holds it, relative to mkdocs.yml)")
         site_url = config.site_url
         self.base_url = f"{site_url.rstrip('/')}/{self.path}/" if site_url else None
-        _validate(self.project, self.base_url)
+        self.strict = bool(config.strict)  # `mkdocs build --strict`: modelcat's too (warnings, broken links)
+        _validate(self.project, self.base_url, self.strict)
         return config
 
     def on_files(self, files, config):
@@ -77,13 +78,14 @@ class ModelcatPlugin(BasePlugin[ModelcatConfig]):
 
     @event_priority(-100)  # last: after plugins that write llms.txt or touch the sitemap
     def on_post_build(self, config):
+        import click
+
         from generator.build import build
-        from generator.problems import CatalogError
 
         cached = self.project / CACHE_DIR / BUILD_FOLDER
         try:
-            report = build(self.project, cached, self.base_url)
-        except CatalogError as exc:
+            report = build(self.project, cached, self.base_url, self.strict)
+        except click.ClickException as exc:  # bad input, or broken links with --strict
             raise PluginError(f"modelcat: {exc.format_message()}") from None
         except OSError as exc:
             raise PluginError(f"modelcat: cannot build the catalog: {exc}") from None
@@ -119,14 +121,14 @@ def _clean_path(path: str) -> str:
     return clean
 
 
-def _validate(project: Path, base_url: str | None) -> None:
+def _validate(project: Path, base_url: str | None, strict: bool) -> None:
     from generator.cache import RecordCache
     from generator.catalog import load_catalog
     from generator.problems import CatalogError
 
     cache = RecordCache(project)
     try:
-        load_catalog(project, base_url=base_url, cache=cache)
+        load_catalog(project, base_url=base_url, strict=strict, cache=cache)
     except CatalogError as exc:
         raise PluginError(f"modelcat: {exc.format_message()}") from None
     finally:

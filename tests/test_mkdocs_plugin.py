@@ -23,7 +23,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from generator.linkcheck import broken_links
-from tests.conftest import make_project, valid_files, with_change
+from tests.conftest import MODEL_YAML, make_project, valid_files, with_change
 
 REPO = Path(__file__).resolve().parent.parent
 ENTRY_POINT = "generator.mkdocs_plugin:ModelcatPlugin"
@@ -143,7 +143,7 @@ def test_build_puts_the_catalog_in_the_site(tmp_path, shim, engine, theme):
     assert leftovers == []
 
 
-def plugin_for(folder: Path, site_url: str | None = SITE_URL, **options):
+def plugin_for(folder: Path, site_url: str | None = SITE_URL, strict: bool = False, **options):
     """Return the plugin after its on_config, as MkDocs would call it for folder/mkdocs.yml."""
     from mkdocs.config.defaults import MkDocsConfig
 
@@ -154,6 +154,7 @@ def plugin_for(folder: Path, site_url: str | None = SITE_URL, **options):
     assert errors == [] and warnings == []
     config = MkDocsConfig(config_file_path=str(folder / "mkdocs.yml"))
     config["site_url"] = site_url
+    config["strict"] = strict
     plugin.on_config(config)
     return plugin
 
@@ -168,6 +169,17 @@ def test_bad_catalog_aborts_the_build_with_its_problems(tmp_path):
     assert str(err.value).splitlines() == [
         "modelcat: catalog/models/meta/llama-3.2-1b-instruct.yaml:12:10: pricing.input: must be >= 0, got -1",
         "1 error in 1 file."]
+
+
+def test_strict_makes_the_catalogs_warnings_errors(tmp_path):
+    from mkdocs.exceptions import PluginError
+
+    files = valid_files()
+    files["models/meta/llama-3.2-1b-instruct.yaml"] = MODEL_YAML  # claims "Tool use": a warning
+    project = docs_site(tmp_path, files)
+    assert plugin_for(project).strict is False
+    with pytest.raises(PluginError, match=r"llama-3.2-1b-instruct.yaml:23:49: strengths\[2\]: claims \"Tool use\""):
+        plugin_for(project, strict=True)
 
 
 def test_the_options_name_a_project_and_a_folder_in_the_site(tmp_path):
