@@ -73,7 +73,9 @@ class ModelcatPlugin(BasePlugin[ModelcatConfig]):
         return files
 
     def on_nav(self, nav, config, files):
-        nav.items.append(Link(self.config.nav_title or "Models", self.path + "/"))
+        # with use_directory_urls off the site also works from disk, where a folder is no page
+        url = self.path + ("/" if config.use_directory_urls else "/index.html")
+        nav.items.append(Link(self.config.nav_title or "Models", url))
         return nav
 
     @event_priority(-100)  # last: after plugins that write llms.txt or touch the sitemap

@@ -223,6 +223,18 @@ def test_docs_in_the_catalogs_folder_stop_the_build(tmp_path):
     assert plugin.on_files(files, config=None) is files
 
 
+def test_the_nav_entry_links_the_catalog(tmp_path):
+    from mkdocs.config.defaults import MkDocsConfig
+    from mkdocs.structure.nav import Navigation
+
+    plugin = plugin_for(docs_site(tmp_path), nav_title="Model catalog")
+    for directory_urls, url in ((True, "models/"), (False, "models/index.html")):
+        config = MkDocsConfig()
+        config["use_directory_urls"] = directory_urls
+        nav = plugin.on_nav(Navigation([], []), config=config, files=None)
+        assert [(item.title, item.url) for item in nav.items] == [("Model catalog", url)]
+
+
 def test_big_sitemaps_become_an_index(tmp_path):
     from generator.mkdocs_plugin import merge_sitemap
 
