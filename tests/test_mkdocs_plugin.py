@@ -255,6 +255,30 @@ def test_big_sitemaps_become_an_index(tmp_path):
     assert [e.text for e in docs.findall("s:url/s:loc", NS)] == [SITE_URL]
 
 
+def test_a_catalog_sitemap_index_gives_its_parts(tmp_path):
+    from generator.mkdocs_plugin import merge_sitemap
+
+    urlset = '<urlset xmlns="{}">{}</urlset>'
+    url = "<url><loc>{}</loc></url>"
+    for max_urls, expected in ((10, None), (2, ["sitemap-docs.xml", "models/sitemap-1.xml", "models/sitemap-2.xml"])):
+        site = tmp_path / str(max_urls)
+        (site / "models").mkdir(parents=True)
+        (site / "sitemap.xml").write_text(urlset.format(NS["s"], url.format(SITE_URL)), encoding="utf-8")
+        parts = "".join(f"<sitemap><loc>{SITE_URL}models/sitemap-{n}.xml</loc></sitemap>" for n in (1, 2))
+        (site / "models" / "sitemap.xml").write_text(
+            f'<sitemapindex xmlns="{NS["s"]}">{parts}</sitemapindex>', encoding="utf-8")
+        for n in (1, 2):
+            (site / "models" / f"sitemap-{n}.xml").write_text(
+                urlset.format(NS["s"], url.format(f"{SITE_URL}models/page-{n}/")), encoding="utf-8")
+        assert merge_sitemap(site, site / "models", "models", SITE_URL, max_urls=max_urls)
+        root = ET.parse(site / "sitemap.xml").getroot()
+        if expected is None:  # it fits: one urlset, MkDocs' pages first
+            assert [e.text for e in root.findall("s:url/s:loc", NS)] == [
+                SITE_URL, SITE_URL + "models/page-1/", SITE_URL + "models/page-2/"]
+        else:
+            assert [e.text for e in root.findall("s:sitemap/s:loc", NS)] == [SITE_URL + p for p in expected]
+
+
 def test_serve_watches_the_catalog_and_templates(tmp_path):
     from generator.mkdocs_plugin import ModelcatPlugin
 
