@@ -168,10 +168,29 @@ def schema(kind: str, draft: str) -> None:
 @main.command()
 @click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
 def init(directory: Path) -> None:
-    """Start a new project in DIRECTORY: an example catalog and the default templates."""
+    """Start a new project in DIRECTORY: an example catalog (the default theme stays in modelcat)."""
     from generator.scaffold import init_project
 
     for line in init_project(directory):
+        click.echo(line)
+
+
+@main.command()
+@project_option
+@click.option("--prune", is_flag=True,
+              help="Instead, delete the files of templates/ that are byte-identical to the default theme's "
+                   "(copies an older `init` made) and list them; a file that differs is never deleted.")
+@click.option("--list", "show", is_flag=True, help="List the default theme's templates and stop.")
+@click.argument("templates", nargs=-1)
+def eject(project: Path, prune: bool, show: bool, templates: tuple[str, ...]) -> None:
+    """Copy default templates (those named, else all) into templates/ to edit; never overwrites."""
+    from generator.scaffold import eject as run, theme_files
+
+    if show:
+        for name in theme_files():
+            click.echo(name)
+        return
+    for line in run(_project(project), templates, prune):
         click.echo(line)
 
 
