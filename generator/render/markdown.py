@@ -107,20 +107,75 @@ def _code_block(renderer, tokens, idx, options, env) -> str:
     return _code_html(tokens[idx].content, "")
 
 
+# Raw HTML as CommonMark sees it: an open or closing tag, a comment, a processing
+# instruction, a declaration or CDATA; then any other "<" that could open a tag.
+_TAG_NAME = r"[A-Za-z][A-Za-z0-9-]*"
+_ATTRIBUTE = r"""(?:\s+[A-Za-z_:][A-Za-z0-9_.:-]*(?:\s*=\s*(?:[^\s"'=<>`]+|'[^']*'|"[^"]*"))?)"""
+_RAW_HTML = re.compile(
+    rf"<(?P<open>{_TAG_NAME}){_ATTRIBUTE}*\s*/?>|</(?P<close>{_TAG_NAME})\s*>"
+    r"|<!---?>|<!--[\s\S]*?-->|<\?[\s\S]*?\?>|<![A-Za-z][^>]*>|<!\[CDATA\[[\s\S]*?\]\]>"
+    r"|(?P<stray><(?=[A-Za-z/!?]))")
+_CONTENT_NAMES = "|".join(DROPPED_WITH_CONTENT)
+# <script> opening a line starts an HTML block that runs to its end tag; elsewhere it is
+# inline HTML, and its content ends with the paragraph.
+_WITH_CONTENT = re.compile(
+    rf"^ {{0,3}}<(?P<b>{_CONTENT_NAMES})(?=[\s/>]|$)[\s\S]*?(?:</(?P=b)(?=[\s/>])[^>]*>|\Z)"
+    rf"|<(?P<i>{_CONTENT_NAMES})(?=[\s/>])[\s\S]*?(?:</(?P=i)(?=[\s/>])[^>]*>|(?=\n[ \t]*\n)|\Z)",
+    re.I | re.M)
+
+
+def strip_html(text: str, keep: frozenset[str] | set[str] = frozenset()) -> str:
+    """Return text with its raw HTML dropped: script and style with their content, every other
+    tag (but those named in keep) alone, its text kept; a stray "<" that could open a tag becomes "&lt;"."""
+    text = _WITH_CONTENT.sub("", text)
+
+    def replace(m: re.Match) -> str:
+        if m.group("stray"):
+            return "&lt;"
+        name = (m.group("open") or m.group("close") or "").lower()
+        return m.group() if name in keep else ""
+
+    return _RAW_HTML.sub(replace, text)
+
+
+def _html_name(html: str) -> tuple[str, bool]:
+    m = re.match(r"<(/?)([A-Za-z][A-Za-z0-9-]*)", html)
+    return (m.group(2).lower(), bool(m.group(1))) if m else ("", False)
+
+
 def _apply_policy(state) -> None:
-    """Unsafe links lose their URL and keep their text (autolinks, whose text is the URL, go);
-    images, which the allow-list does not hold, become their alt text."""
+    """Apply the policy to the parsed tokens before they become HTML.
+
+    Raw HTML keeps only allow-listed tags (nh3 then cleans their attributes), so an
+    <iframe> or <textarea> never swallows the rest of the page. Unsafe links lose
+    their URL and keep their text (autolinks, whose text is the URL, go); images,
+    which the allow-list does not hold, become their alt text.
+    """
     for block in state.tokens:
+        if block.type == "html_block":
+            block.content = strip_html(block.content, ALLOWED_TAGS)
         if block.type != "inline" or not block.children:
             continue
         out: list[Token] = []
         skipping = 0
+        in_content = ""
         dropped: list[bool] = []
         for tok in block.children:
+            if in_content:
+                if tok.type == "html_inline" and _html_name(tok.content) == (in_content, True):
+                    in_content = ""
+                continue
             if skipping:
                 skipping += 1 if tok.type == "link_open" else -1 if tok.type == "link_close" else 0
                 continue
-            if tok.type == "link_open":
+            if tok.type == "html_inline":
+                name, closing = _html_name(tok.content)
+                if name in DROPPED_WITH_CONTENT and not closing:
+                    in_content = name
+                    continue
+                tok.content = strip_html(tok.content, ALLOWED_TAGS)
+                out.append(tok)
+            elif tok.type == "link_open":
                 safe = safe_url(tok.attrs.get("href", ""))
                 if not safe and tok.info == "auto":
                     skipping = 1
