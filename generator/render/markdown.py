@@ -114,7 +114,7 @@ _ATTRIBUTE = r"""(?:\s+[A-Za-z_:][A-Za-z0-9_.:-]*(?:\s*=\s*(?:[^\s"'=<>`]+|'[^']
 _RAW_HTML = re.compile(
     rf"<(?P<open>{_TAG_NAME}){_ATTRIBUTE}*\s*/?>|</(?P<close>{_TAG_NAME})\s*>"
     r"|<!---?>|<!--[\s\S]*?-->|<\?[\s\S]*?\?>|<![A-Za-z][^>]*>|<!\[CDATA\[[\s\S]*?\]\]>"
-    r"|(?P<stray><(?=[A-Za-z/!?]))")
+    r"|(?P<auto><[A-Za-z][A-Za-z0-9+.-]{1,31}:[^\s<>]*>)|(?P<stray><(?=[A-Za-z/!?]))")
 _CONTENT_NAMES = "|".join(DROPPED_WITH_CONTENT)
 # <script> opening a line starts an HTML block that runs to its end tag; elsewhere it is
 # inline HTML, and its content ends with the paragraph.
@@ -124,12 +124,22 @@ _WITH_CONTENT = re.compile(
     re.I | re.M)
 
 
-def strip_html(text: str, keep: frozenset[str] | set[str] = frozenset()) -> str:
+_UNFINISHED_TAG = re.compile(r"<[A-Za-z][^<>]*\Z")
+
+
+def strip_html(text: str, keep: frozenset[str] | set[str] = frozenset(), block: bool = False) -> str:
     """Return text with its raw HTML dropped: script and style with their content, every other
-    tag (but those named in keep) alone, its text kept; a stray "<" that could open a tag becomes "&lt;"."""
+    tag (but those named in keep) alone, its text kept; what looks like an autolink becomes its URL
+    as text, or goes if the URL is unsafe;
+    a stray "<" that could open a tag becomes "&lt;"."""
     text = _WITH_CONTENT.sub("", text)
+    if block:  # an HTML block can end inside a tag that the next paragraph goes on with
+        text = _UNFINISHED_TAG.sub("", text)
 
     def replace(m: re.Match) -> str:
+        if m.group("auto"):
+            url = m.group()[1:-1]  # in raw HTML it is no link: a safe one stays as its text
+            return html_lib.escape(url, quote=False) if safe_url(url) else ""
         if m.group("stray"):
             return "&lt;"
         name = (m.group("open") or m.group("close") or "").lower()
@@ -153,7 +163,7 @@ def _apply_policy(state) -> None:
     """
     for block in state.tokens:
         if block.type == "html_block":
-            block.content = strip_html(block.content, ALLOWED_TAGS)
+            block.content = strip_html(block.content, ALLOWED_TAGS, block=True)
         if block.type != "inline" or not block.children:
             continue
         out: list[Token] = []
