@@ -212,7 +212,7 @@ def _heading_ids(state) -> None:
         if tok.type == "heading_open":
             name = _inline_text(tokens[i + 1])
             tok.attrSet("id", _unique(_slugify(name), used))
-            tok.meta["name"] = name
+            tok.meta["name"] = html_lib.escape(" ".join(name.split()), quote=False)  # as the HTML shows it
 
 
 def _inline_text(inline: Token) -> str:
