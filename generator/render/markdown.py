@@ -108,12 +108,15 @@ def _code_block(renderer, tokens, idx, options, env) -> str:
 
 
 # Raw HTML as CommonMark sees it: an open or closing tag, a comment, a processing
-# instruction, a declaration or CDATA; then any other "<" that could open a tag.
+# instruction, a declaration or CDATA; then any other "<" that could open a tag. An
+# unclosed comment, instruction or CDATA runs to the end, as the HTML block it starts
+# does (and so each is scanned once: the time stays linear).
 _TAG_NAME = r"[A-Za-z][A-Za-z0-9-]*"
 _ATTRIBUTE = r"""(?:\s+[A-Za-z_:][A-Za-z0-9_.:-]*(?:\s*=\s*(?:[^\s"'=<>`]+|'[^']*'|"[^"]*"))?)"""
 _RAW_HTML = re.compile(
     rf"<(?P<open>{_TAG_NAME}){_ATTRIBUTE}*\s*/?>|</(?P<close>{_TAG_NAME})\s*>"
-    r"|<!---?>|<!--[\s\S]*?-->|<\?[\s\S]*?\?>|<![A-Za-z][^>]*>|<!\[CDATA\[[\s\S]*?\]\]>"
+    r"|<!---?>|<!--(?:[\s\S]*?-->|[\s\S]*)|<\?(?:[\s\S]*?\?>|[\s\S]*)|<![A-Za-z][^>]*>?"
+    r"|<!\[CDATA\[(?:[\s\S]*?\]\]>|[\s\S]*)"
     r"|(?P<auto><[A-Za-z][A-Za-z0-9+.-]{1,31}:[^\s<>]*>)|(?P<stray><(?=[A-Za-z/!?]))")
 _CONTENT_NAMES = "|".join(DROPPED_WITH_CONTENT)
 # <script> opening a line starts an HTML block that runs to its end tag; elsewhere it is

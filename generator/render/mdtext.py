@@ -13,9 +13,12 @@ folder. tests/test_markdown_policy.py and tests/test_twins.py hold these rules.
 
 from __future__ import annotations
 
+import bisect
 import posixpath
 import re
 from collections.abc import Callable, Iterator
+
+from markdown_it import MarkdownIt
 
 from generator.render.env import relative
 from generator.render.markdown import safe_url, strip_html
@@ -26,6 +29,11 @@ _SETEXT = re.compile(r"^ {0,3}(=+|-+)\s*$")
 _INLINE_LINK = re.compile(r"(\]\(\s*<?)([^)\s>]+)")
 _REF_DEF = re.compile(r"^( {0,3}\[[^\]]+\]:\s*<?)(\S+?)(>?)(\s|$)")
 _BACKTICKS = re.compile(r"`+")
+# Raw HTML and autolinks, which bind as tightly as code spans: whichever starts first wins.
+_HTML_FIRST = re.compile(
+    r"""<[A-Za-z][A-Za-z0-9-]*(?:\s+[A-Za-z_:][A-Za-z0-9_.:-]*(?:\s*=\s*(?:[^\s"'=<>`]+|'[^']*'|"[^"]*"))?)*\s*/?>"""
+    r"|</[A-Za-z][A-Za-z0-9-]*\s*>|<!---?>|<!--(?:[\s\S]*?-->|[\s\S]*)|<\?(?:[\s\S]*?\?>|[\s\S]*)"
+    r"|<![A-Za-z][^>]*>?|<!\[CDATA\[(?:[\s\S]*?\]\]>|[\s\S]*)|<[A-Za-z][A-Za-z0-9+.-]{1,31}:[^\s<>]*>")
 
 
 def fence(text: str, lang: str = "") -> str:
@@ -56,7 +64,6 @@ def blocks(text: str, end: list | None = None) -> Iterator[tuple[bool, str]]:
         end.append(open_fence)
 
 
-_INLINE_CODE = re.compile(r"(`+)(?!`)[\s\S]*?(?<!`)\1(?!`)")
 _ANY_AUTOLINK = re.compile(r"<([A-Za-z][A-Za-z0-9+.-]{1,31}:[^\s<>]*|[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9.-]+)>")
 # The tail of an inline link or image: "](destination "title")".
 _LINK_TAIL = re.compile(
@@ -133,25 +140,111 @@ def _unlink(text: str, tail: re.Pattern, unsafe: Callable[[re.Match], bool]) -> 
     return text
 
 
+def _mask_code_spans(text: str, keep: Callable[[str], str]) -> str:
+    """Return text with each code span replaced by keep(span), in one pass.
+
+    A run of backticks opens a span that the next run of the same length closes
+    (CommonMark), within one paragraph; an opener with no closer is literal, and
+    a tag, comment or autolink that starts first takes the backticks inside it.
+    """
+    runs = [m for m in _BACKTICKS.finditer(text) if not _escaped(text, m.start())]
+    by_length: dict[int, list[int]] = {}
+    for i, m in enumerate(runs):
+        by_length.setdefault(len(m.group()), []).append(i)
+    seen: dict[int, int] = {}  # length -> how far its list has been used
+    blanks = [m.start() for m in re.finditer(r"\n[ \t]*\n", text)]
+    html = _HTML_FIRST.search(text)
+    out, pos, i = [], 0, 0
+    while i < len(runs):
+        opener = runs[i]
+        while html and html.end() <= opener.start():
+            html = _HTML_FIRST.search(text, html.end())
+        if html and html.start() < opener.start():  # the backticks belong to the tag
+            i += 1
+            continue
+        n = len(opener.group())
+        same = by_length[n]
+        k = seen.get(n, 0)
+        while k < len(same) and same[k] <= i:
+            k += 1
+        seen[n] = k
+        closer = runs[same[k]] if k < len(same) else None
+        if closer is None or _blank_between(blanks, opener.end(), closer.start()):
+            i += 1
+            continue
+        out.append(text[pos:opener.start()])
+        out.append(keep(text[opener.start():closer.end()]))
+        pos = closer.end()
+        i = same[k] + 1
+        while html and html.start() < pos:
+            html = _HTML_FIRST.search(text, pos)
+    out.append(text[pos:])
+    return "".join(out)
+
+
+def _blank_between(blanks: list[int], start: int, end: int) -> bool:
+    i = bisect.bisect_left(blanks, start)
+    return i < len(blanks) and blanks[i] < end
+
+
+# A reader that trusts its input: what it would see in a defused text is what any reader could.
+_reader = MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"])
+_reader.validateLink = lambda url: True
+
+
+def carries_unsafe(text: str) -> bool:
+    """Return whether a CommonMark reader would find raw HTML or an unsafe link or image in text."""
+    for tok in _reader.parse(text):
+        if tok.type in ("html_block", "html_inline"):
+            return True
+        for child in tok.children or ():
+            if child.type == "html_inline" or (
+                    child.type in ("link_open", "image")
+                    and not safe_url(child.attrs.get("href", child.attrs.get("src", "")))):
+                return True
+    return False
+
+
 def defuse(text: str) -> str:
-    """Return Markdown (outside fenced code) with the HTML pages' policy applied; code spans kept."""
+    """Return Markdown (outside fenced code) with the HTML pages' policy applied.
+
+    Code spans are kept as written. But a backtick can belong to a tag or a link
+    title that starts before it, so where a span was kept the text is also defused
+    with none kept, and that is taken when the first broke a tag or a reader finds
+    something unsafe in it (should the reader find something in both, the text is
+    made wholly literal).
+    """
+    kept, spans = _defuse(text, keep_code=True)
+    if not spans:
+        return kept
+    plain = _defuse(text, keep_code=False)[0]
+    # A kept span that broke a tag leaves a stray "<" (shown as "&lt;") that the plain pass has not.
+    best = plain if kept.count("&lt;") > plain.count("&lt;") or carries_unsafe(kept) else kept
+    if best is kept or not carries_unsafe(best):
+        return best
+    return re.sub(r"([\\`*_\[\]])", r"\\\1", plain).replace("<", "&lt;")  # last resort: all literal
+
+
+def _defuse(text: str, keep_code: bool) -> tuple[str, int]:
     spans: list[str] = []
     mark = next(c for c in map(chr, range(0xE000, 0xF900)) if c not in text)
 
-    def keep(m: re.Match) -> str:
-        spans.append(m.group())
+    def keep(span: str) -> str:
+        spans.append(span)
         return f"{mark}{len(spans) - 1}{mark}"
 
-    text = _INLINE_CODE.sub(lambda m: keep(m) if "\n\n" not in m.group() else m.group(), text)
+    if keep_code:
+        text = _mask_code_spans(text, keep)
+    masked = len(spans)
     text, labels = _unsafe_defined(text)
     text = _unlink(text, _LINK_TAIL, lambda m: not safe_url(_destination(m.group("dest"))))
     if labels:
         text = _unlink(text, _REF_TAIL, lambda m: _label(m.group("label")) in labels)
         text = _REF_SHORT.sub(lambda m: m.group("label") if _label(m.group("label")) in labels else m.group(),
                               text)
-    text = _ANY_AUTOLINK.sub(lambda m: keep(m) if safe_url(m.group(1)) else "", text)
+    text = _ANY_AUTOLINK.sub(lambda m: keep(m.group()) if safe_url(m.group(1)) else "", text)
     text = strip_html(text)
-    return re.sub(f"{mark}(\\d+){mark}", lambda m: spans[int(m.group(1))], text)
+    return re.sub(f"{mark}(\\d+){mark}", lambda m: spans[int(m.group(1))], text), masked
 
 
 def rebase_links(line: str, rebase: Callable[[str], str]) -> str:
