@@ -1,4 +1,4 @@
-/* modelcat: copy buttons, snippet tabs, "on this page" highlight. The pages work without it. */
+/* modelcat: the phone menu, copy buttons, snippet tabs, "on this page" highlight. The pages work without it. */
 (function () {
   "use strict";
   var d = document;
@@ -8,6 +8,22 @@
     for (var k in attrs || {}) e.setAttribute(k, attrs[k]);
     return e;
   }
+  /* The main nav on a narrow screen: a disclosure button (CSS shows it only there); without
+     JavaScript the list wraps instead. */
+  var navList = d.getElementById("site-nav-list"), header = d.querySelector(".site-header");
+  if (navList && header) {
+    var toggle = el("button", "nav-toggle", { type: "button", "aria-expanded": "false", "aria-controls": navList.id });
+    toggle.textContent = "Menu";
+    var setOpen = function (open) { toggle.setAttribute("aria-expanded", String(open)); };
+    toggle.addEventListener("click", function () { setOpen(toggle.getAttribute("aria-expanded") !== "true"); });
+    d.addEventListener("keydown", function (e) {
+      if (e.key === "Escape" && toggle.getAttribute("aria-expanded") === "true") { setOpen(false); toggle.focus(); }
+    });
+    d.addEventListener("click", function (e) { if (!header.contains(e.target)) setOpen(false); });
+    navList.parentNode.insertBefore(toggle, navList);
+    header.classList.add("has-nav-menu");
+  }
+
   var live = el("div", "sr-only", { "aria-live": "polite" });
   d.body.appendChild(live);
 
