@@ -35,6 +35,7 @@ PAGES = {
     "compare-chosen": "compare/index.html?models=meta/llama-3.3-70b-instruct,openai/gpt-4.1,openai/gpt-4o-mini",
     "leaderboard": "leaderboard/index.html",
     "docs": "docs/quickstart/index.html",
+    "docs-tables": "docs/errors-and-rate-limits/index.html",
     "404": "models/nope/no-such-model/",
 }
 VIEWS = [(w, s) for w in (390, 1280) for s in ("light", "dark")]
