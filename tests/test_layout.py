@@ -209,31 +209,60 @@ def test_phone_menu_is_a_disclosure_button(browser, site):
         context.close()
 
 
+def listing_row_cut_off(pg, names=("INPUT", "OUTPUT", "CONTEXT"), rows: int = 3) -> list[str]:
+    """What of the first rows of the page's listing (name and the columns headed names) is not
+    wholly on screen, without scrolling the table sideways."""
+    table = pg.locator("table.listing").first
+    heads = [t.strip() for t in table.locator("thead th").all_inner_texts()]
+    want = [i for i, h in enumerate(heads) if h and h.split()[0].upper() in names]
+    assert len(want) == len(names), heads
+    cut = []
+    for r in range(rows):
+        row = table.locator("tbody tr:visible").nth(r)
+        row.scroll_into_view_if_needed()
+        pg.evaluate("document.querySelectorAll('.table-scroll').forEach(e => { e.scrollLeft = 0; })")
+        cells = row.locator(":scope > :is(th, td)")
+        for i in [0, *want]:
+            cells.nth(i).evaluate("e => e.setAttribute('data-probe', '')")
+        cut += [f"row {r + 1}: {text}" for text in off_screen(pg, "[data-probe]")]
+        pg.evaluate("document.querySelectorAll('[data-probe]').forEach(e => e.removeAttribute('data-probe'))")
+        for i in want:  # each header sits over its own column
+            head, cell = table.locator("thead th").nth(i).bounding_box(), cells.nth(i).bounding_box()
+            if abs(head["x"] - cell["x"]) >= 1:
+                cut.append(f"row {r + 1}: {heads[i]} is not under its header")
+    return cut
+
+
 @pytest.mark.parametrize("kind", ["catalog", "provider", "collection", "pricing"])
 def test_a_listing_row_shows_price_and_context_on_a_phone(browser, site, kind):
     context, pg = new_page(browser, 390, "light")
     try:
         pg.goto(site.url(PAGES[kind]))
         pg.wait_for_load_state("load")
-        table = pg.locator("table.listing").first
-        heads = [t.strip() for t in table.locator("thead th").all_inner_texts()]
         names = ("INPUT", "OUTPUT") + (() if kind == "pricing" else ("CONTEXT",))  # pricing: prices first
-        want = [i for i, h in enumerate(heads) if h.split()[0].upper() in names]
-        assert len(want) == len(names), heads
-        for r in range(3):  # the first rows: each one's name, prices and context, not cut off
-            row = table.locator("tbody tr").nth(r)
-            row.scroll_into_view_if_needed()
-            pg.evaluate("document.querySelectorAll('.table-scroll').forEach(e => { e.scrollLeft = 0; })")
-            cells = row.locator(":scope > :is(th, td)")
-            for i in [0, *want]:
-                cells.nth(i).evaluate("e => e.setAttribute('data-probe', '')")
-            assert off_screen(pg, "[data-probe]") == [], (kind, r, [heads[i] for i in want])
-            pg.evaluate("document.querySelectorAll('[data-probe]').forEach(e => e.removeAttribute('data-probe'))")
-        for i in want:  # each header sits over its own column
-            head, cell = table.locator("thead th").nth(i).bounding_box(), cells.nth(i).bounding_box()
-            assert abs(head["x"] - cell["x"]) < 1, (kind, heads[i])
+        assert listing_row_cut_off(pg, names) == [], kind
     finally:
         context.close()
+
+
+def check_screenshot(pg, png: Path, scheme: str) -> None:
+    """What a screenshot must show: the scheme's own background (read back from the PNG, at the
+    page's left margin), every nav item on screen; on a phone, a listing row's prices and context."""
+    data = __import__("base64").b64encode(png.read_bytes()).decode()
+    pixel = pg.evaluate("""async (src) => {
+        const img = new Image(); img.src = 'data:image/png;base64,' + src; await img.decode();
+        const c = document.createElement('canvas'); c.width = img.width; c.height = img.height;
+        const g = c.getContext('2d'); g.drawImage(img, 0, 0);
+        return [...g.getImageData(3, Math.min(img.height - 1, 200), 1, 1).data].slice(0, 3);
+    }""", data)
+    body = pg.evaluate("getComputedStyle(document.body).backgroundColor")
+    expected = [int(v) for v in body[body.index("(") + 1:body.index(")")].split(",")[:3]]
+    assert max(abs(a - b) for a, b in zip(pixel, expected)) <= 2, (png.name, pixel, body)
+    luminance = (0.2126 * pixel[0] + 0.7152 * pixel[1] + 0.0722 * pixel[2]) / 255
+    assert (luminance > 0.85) if scheme == "light" else (luminance < 0.15), (png.name, scheme, pixel)
+    if pg.viewport_size["width"] <= 400 and pg.locator("table.model-table").count():
+        assert listing_row_cut_off(pg) == [], png.name
+    assert nav_items_off_screen(pg) == [], png.name
 
 
 # --- the 404 page -------------------------------------------------------------------------
