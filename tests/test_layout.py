@@ -201,6 +201,14 @@ def test_phone_menu_is_a_disclosure_button(browser, site):
         assert toggle.get_attribute("aria-expanded") == "false"
         assert not pg.locator(f"#{controlled}").is_visible()
         assert pg.evaluate("document.activeElement.classList.contains('nav-toggle')")
+        # a click elsewhere, or the focus leaving the header, closes it too
+        toggle.click()
+        pg.click(".result-count")
+        assert toggle.get_attribute("aria-expanded") == "false"
+        toggle.click()
+        for _ in range(pg.locator("nav.site-nav a").count() + 1):
+            pg.keyboard.press("Tab")
+        assert toggle.get_attribute("aria-expanded") == "false"
         # on a wide screen the list shows and the button does not
         pg.set_viewport_size({"width": 1280, "height": 900})
         assert not toggle.is_visible()

@@ -20,6 +20,7 @@
       if (e.key === "Escape" && toggle.getAttribute("aria-expanded") === "true") { setOpen(false); toggle.focus(); }
     });
     d.addEventListener("click", function (e) { if (!header.contains(e.target)) setOpen(false); });
+    header.addEventListener("focusout", function (e) { if (e.relatedTarget && !header.contains(e.relatedTarget)) setOpen(false); });
     navList.parentNode.insertBefore(toggle, navList);
     header.classList.add("has-nav-menu");
   }
