@@ -8,21 +8,19 @@
     for (var k in attrs || {}) e.setAttribute(k, attrs[k]);
     return e;
   }
-  /* The main nav on a narrow screen: a disclosure button (CSS shows it only there); without
-     JavaScript the list wraps instead. */
-  var navList = d.getElementById("site-nav-list"), header = d.querySelector(".site-header");
-  if (navList && header) {
-    var toggle = el("button", "nav-toggle", { type: "button", "aria-expanded": "false", "aria-controls": navList.id });
-    toggle.textContent = "Menu";
-    var setOpen = function (open) { toggle.setAttribute("aria-expanded", String(open)); };
-    toggle.addEventListener("click", function () { setOpen(toggle.getAttribute("aria-expanded") !== "true"); });
-    d.addEventListener("keydown", function (e) {
-      if (e.key === "Escape" && toggle.getAttribute("aria-expanded") === "true") { setOpen(false); toggle.focus(); }
-    });
-    d.addEventListener("click", function (e) { if (!header.contains(e.target)) setOpen(false); });
-    header.addEventListener("focusout", function (e) { if (e.relatedTarget && !header.contains(e.relatedTarget)) setOpen(false); });
-    navList.parentNode.insertBefore(toggle, navList);
-    header.classList.add("has-nav-menu");
+  /* The main nav on a phone: a "Menu" disclosure (CSS shows it only there; without JS the list wraps). */
+  var list = d.getElementById("site-nav-list"), head = d.querySelector(".site-header");
+  if (list && head) {
+    var menu = el("button", "nav-toggle", { type: "button", "aria-expanded": "false", "aria-controls": list.id });
+    var open = function (yes) { menu.setAttribute("aria-expanded", String(yes)); };
+    var isOpen = function () { return menu.getAttribute("aria-expanded") === "true"; };
+    menu.textContent = "Menu";
+    menu.onclick = function () { open(!isOpen()); };
+    d.addEventListener("keydown", function (e) { if (e.key === "Escape" && isOpen()) { open(false); menu.focus(); } });
+    d.addEventListener("click", function (e) { if (!head.contains(e.target)) open(false); });
+    head.addEventListener("focusout", function (e) { if (e.relatedTarget && !head.contains(e.relatedTarget)) open(false); });
+    list.parentNode.insertBefore(menu, list);
+    head.classList.add("has-nav-menu");
   }
 
   var live = el("div", "sr-only", { "aria-live": "polite" });
