@@ -445,6 +445,7 @@ SHOTS = [
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 def test_screenshots(browser, gen, example, data, scheme):
+    from tests.test_layout import check_screenshot
     ARTIFACTS.mkdir(exist_ok=True)
     a, b = _pair(data)
     c = next(m for m in data.models if m.id not in (a.id, b.id))
@@ -459,6 +460,6 @@ def test_screenshots(browser, gen, example, data, scheme):
             pg.wait_for_timeout(150)
             out = ARTIFACTS / f"{name}-{scheme}.png"
             pg.screenshot(path=str(out), full_page=full)
-            assert out.stat().st_size > 10_000, out
+            check_screenshot(pg, out, scheme)
         finally:
             context.close()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 from collections.abc import Iterator
+from urllib.parse import urlsplit
 
 from markupsafe import Markup
 
@@ -26,14 +27,23 @@ def render(ctx: RenderContext, template: str, page: PageInfo, **extra) -> Output
     site = ctx.site
     folder = page.folder
     is_404 = page.kind == "404"
+    # 404.html is served at any URL, at any depth, on any host: its links are absolute paths
+    # from the path of the site's URL ("/" or "/catalog/"), and its stylesheet is inline.
+    site_root = urlsplit(site.url).path or "/"
 
     def link(target: str) -> str:
-        if is_404:  # served at any URL: links resolve against <base href>
-            return relative(target, "") if not target.startswith(("http", "#")) else target
+        if is_404:
+            return target if target.startswith(("http://", "https://", "mailto:", "#")) else site_root + target
         return relative(target, folder)
 
     def asset(name: str) -> str:
         return link(ctx.assets.paths[name])
+
+    inline_css = None
+    if is_404 and "site.css" in ctx.assets.paths:
+        css_path = ctx.assets.paths["site.css"]
+        css = next(o.data for o in ctx.assets.outputs if o.path == css_path).decode("utf-8")
+        inline_css = Markup(css.replace("</", "<\\/"))
 
     crumbs = page.breadcrumbs
     if crumbs:
@@ -61,7 +71,7 @@ def render(ctx: RenderContext, template: str, page: PageInfo, **extra) -> Output
     html = ctx.html.get_template(template).render(
         site=site, page=page, link=link, asset=asset, canonical=site.absolute(page.path if page.path != "404.html" else ""),
         nav=nav, docs_nav=docs_nav, llms_link=link("llms.txt"), openapi_link=link("openapi.json"),
-        is_404=is_404, model_row=model_row, **extra)
+        is_404=is_404, site_root=site_root, inline_css=inline_css, model_row=model_row, **extra)
     return Output(page.file, html.encode("utf-8"))
 
 
