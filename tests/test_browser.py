@@ -23,8 +23,11 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from generator import formats
+from generator.site import PAGE_SIZE, reader_order
 from tests.builds import built
-from tests.test_listing_pages import built_generated, resolved
+from tests.test_listing_pages import built_generated
+
+SMALL = 250  # three catalog pages
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
@@ -78,8 +81,8 @@ def browser():
 
 @pytest.fixture(scope="module")
 def gen():
-    """The generated catalog's site, served."""
-    server = Server(built_generated())
+    """A generated catalog of SMALL models (three pages), served."""
+    server = Server(built_generated(SMALL))
     yield server
     server.close()
 
@@ -107,7 +110,15 @@ class Catalog:
 
 @pytest.fixture(scope="module")
 def data():
-    return Catalog(resolved("generated"))
+    from generator.catalog import load_catalog
+
+    site, _ = load_catalog(built_generated(SMALL).parent)
+    return Catalog(site)
+
+
+def listed(data) -> list:
+    """The models in the listings' default order (and api/index.json's)."""
+    return list(reader_order(data.models))
 
 
 @pytest.fixture
@@ -147,73 +158,107 @@ def price_key(index: dict[str, int]):
 
 # --- the catalog ------------------------------------------------------------------------
 
+def count_text(shown: int, total: int) -> str:
+    """The result count catalog.js writes for shown matching models of total."""
+    if shown > PAGE_SIZE:
+        return f"Showing the first {PAGE_SIZE} of {shown:,} matching models ({total:,} in all)"
+    return f"{total:,} models" if shown == total else f"{shown:,} of {total:,} models"
+
+
 def test_search_filters_rows_and_counts(page, gen, data):
     open_page(page, gen.url("index.html"), "form.model-filters[data-ready]")
-    total = len(data.models)
-    assert len(visible_ids(page)) == total
+    models, total = listed(data), len(data.models)
+    assert visible_ids(page) == [m.id for m in models[:PAGE_SIZE]]  # the server's first page
+    assert page.text_content("#model-table-count") == f"{total} models · page 1 of 3"
     provider = max(data.providers, key=lambda p: len(p.models))
     term = provider.name.split()[0].lower()
-    expected = [m.id for m in data.models if term in haystack(m)]
+    expected = [m.id for m in models if term in haystack(m)]
     assert 0 < len(expected) < total
     page.fill("#model-table-q", term)
-    page.wait_for_function("document.getElementById('model-table-count').textContent.includes(' of ')")
-    assert visible_ids(page) == expected
-    assert page.text_content("#model-table-count") == f"{len(expected)} of {total} models"
+    page.wait_for_function("document.getElementById('model-table-count').textContent.includes(' of ') &&"
+                           "!document.getElementById('model-table-count').textContent.includes('page')")
+    # the whole catalog is searched (from api/index.json), not the page's rows
+    assert visible_ids(page) == expected[:PAGE_SIZE]
+    assert page.text_content("#model-table-count") == count_text(len(expected), total)
+    assert not page.is_visible("nav.listing-pager")
     assert query(page) == {"q": [term]}
-    # two words must both match; nothing matching shows the empty state
+    # nothing matching shows the empty state
     page.fill("#model-table-q", "zzz-no-such-model")
     page.wait_for_function("!document.getElementById('model-table-empty').hidden")
     assert visible_ids(page) == []
     page.click("[data-reset-for=model-table]")
-    page.wait_for_function(f"document.getElementById('model-table-count').textContent === '{total} models'")
+    page.wait_for_function(f"document.getElementById('model-table-count').textContent === '{total} models · page 1 of 3'")
     assert urlsplit(page.url).query == ""
+    assert visible_ids(page) == [m.id for m in models[:PAGE_SIZE]] and page.is_visible("nav.listing-pager")
+
+
+def test_rows_built_in_the_browser_match_the_servers(page, gen, data):
+    """A search matching every model renders the index's rows: the same markup as the server's."""
+    open_page(page, gen.url("index.html"), "form.model-filters[data-ready]")
+    server = page.eval_on_selector_all("#model-table tbody tr", "rs => rs.map(r => r.outerHTML)")
+    page.fill("#model-table-q", "/")  # every id holds one
+    page.wait_for_function("document.getElementById('model-table-count').textContent.startsWith('Showing')")
+    built = page.eval_on_selector_all("#model-table tbody tr", "rs => rs.map(r => r.outerHTML)")
+    assert len(server) == PAGE_SIZE and built == server
+    # "Show more" adds the next page of rows, then the rest
+    page.click("#model-table-more button")
+    assert visible_ids(page) == [m.id for m in listed(data)[:2 * PAGE_SIZE]]
+    page.click("#model-table-more button")
+    assert visible_ids(page) == [m.id for m in listed(data)]
+    assert page.is_hidden("#model-table-more")
 
 
 def test_filter_checkbox_and_sort_reorder_rows_and_update_url(page, gen, data):
     open_page(page, gen.url("index.html"), "form.model-filters[data-ready]")
-    index = {m.id: i for i, m in enumerate(data.models)}
+    models = listed(data)
+    index = {m.id: i for i, m in enumerate(models)}
     page.click(".filter-panel > summary")
     page.check("input[name=cap][value=vision]")
     page.select_option("#model-table-sort", "price")
     page.wait_for_function("location.search.includes('sort=price')")
-    vision = [m for m in data.models if m.record.capabilities.vision]
-    assert vision and len(vision) < len(data.models)
-    assert visible_ids(page) == [m.id for m in sorted(vision, key=price_key(index))]
+    vision = [m for m in models if m.record.capabilities.vision]
+    assert vision and len(vision) < len(models)
+    page.wait_for_function(f"document.getElementById('model-table-count').textContent === {count_text(len(vision), len(models))!r}")
+    assert visible_ids(page) == [m.id for m in sorted(vision, key=price_key(index))][:PAGE_SIZE]
     assert query(page) == {"cap": ["vision"], "sort": ["price"]}
     assert "1 active" in page.text_content("[data-filter-count]")
-    # newest first, then most used
-    page.select_option("#model-table-sort", "newest")
-    page.wait_for_function("location.search.includes('sort=newest')")
-    newest = sorted(vision, key=lambda m: index[m.id])
-    newest.sort(key=lambda m: m.record.released, reverse=True)
-    assert visible_ids(page) == [m.id for m in newest]
-    page.select_option("#model-table-sort", "usage")
-    page.wait_for_function("location.search.includes('sort=usage')")
-    used = sorted(vision, key=lambda m: (-(m.record.usage.tokens if m.record.usage else -1), index[m.id]))
-    assert visible_ids(page) == [m.id for m in used]
+    page.select_option("#model-table-sort", "context")
+    page.wait_for_function("location.search.includes('sort=context')")
+    wide = sorted(vision, key=lambda m: (-m.record.limits.context, index[m.id]))
+    assert visible_ids(page) == [m.id for m in wide][:PAGE_SIZE]
+    # the default order: most used, then newest (the index's order)
+    page.select_option("#model-table-sort", "")
+    page.wait_for_function("!location.search.includes('sort=')")
+    assert visible_ids(page) == [m.id for m in vision][:PAGE_SIZE]
 
 
 def test_url_with_a_query_restores_the_view(page, gen, data):
-    index = {m.id: i for i, m in enumerate(data.models)}
+    models = listed(data)
+    index = {m.id: i for i, m in enumerate(models)}
     provider = max(data.providers, key=lambda p: len(p.models))
-    url = gen.url(f"index.html?provider={provider.id}&cap=tool_calling&sort=context")
+    url = gen.url(f"page/2/index.html?provider={provider.id}&cap=tool_calling&sort=context")
     open_page(page, url, "form.model-filters[data-ready]")
     assert page.input_value("#model-table-provider") == provider.id
     assert page.is_checked("input[name=cap][value=tool_calling]")
     assert page.input_value("#model-table-sort") == "context"
     assert page.get_attribute(".filter-panel", "open") is not None  # an active panel filter opens it
-    chosen = [m for m in provider.models if m.record.capabilities.tool_calling]
+    chosen = [m for m in models if m.provider_id == provider.id and m.record.capabilities.tool_calling]
     chosen.sort(key=lambda m: (-m.record.limits.context, index[m.id]))
-    assert visible_ids(page) == [m.id for m in chosen]
-    assert page.text_content("#model-table-count") == f"{len(chosen)} of {len(data.models)} models"
+    page.wait_for_function("!document.getElementById('model-table-count').textContent.includes('page')")
+    assert visible_ids(page) == [m.id for m in chosen][:PAGE_SIZE]
+    assert page.text_content("#model-table-count") == count_text(len(chosen), len(models))
+    # links of rows built on page 2 resolve from there
+    href = page.get_attribute("#model-table tbody tr a", "href")
+    assert href == f"../../models/{chosen[0].id}/index.html"
 
 
 def test_url_numeric_modality_and_status_filters(page, gen, data):
     url = gen.url("index.html?input=image&max_price=1&min_context=128000&status=current")
     open_page(page, url, "form.model-filters[data-ready]")
-    expected = [m.id for m in data.models if "image" in m.record.modalities.input and m.record.pricing.input <= 1
+    expected = [m.id for m in listed(data) if "image" in m.record.modalities.input and m.record.pricing.input <= 1
                 and m.record.limits.context >= 128000 and m.record.status != "deprecated"]
-    assert visible_ids(page) == expected
+    page.wait_for_function("!document.getElementById('model-table-count').textContent.includes('page')")
+    assert visible_ids(page) == expected[:PAGE_SIZE]
     assert page.input_value("#model-table-max-price") == "1"
 
 
@@ -226,10 +271,34 @@ def test_slash_focuses_search(page, gen):
 def test_provider_page_search(page, gen, data):
     provider = max(data.providers, key=lambda p: len(p.models))
     open_page(page, gen.url(f"{provider.path}index.html"), "form.model-filters[data-ready]")
-    target = provider.models[-1]
+    ordered = reader_order(provider.models)
+    target = ordered[-1]  # on the provider's last page when it has several
     page.fill("#model-table-q", target.id)
     page.wait_for_function("document.getElementById('model-table-count').textContent.includes(' of ')")
     assert visible_ids(page) == [target.id]
+    assert page.text_content("#model-table-count") == f"1 of {len(ordered)} models"
+
+
+def test_collection_page_search_stays_in_the_collection(page, gen, data):
+    c = max(data.collections, key=lambda c: len(c.models))
+    open_page(page, gen.url(f"{c.path}index.html"), "form.model-filters[data-ready]")
+    page.fill("#model-table-q", "/")
+    page.wait_for_function("!document.getElementById('model-table-count').textContent.includes('page')")
+    members = [m.id for m in reader_order(c.models)]
+    assert visible_ids(page) == members[:PAGE_SIZE]
+    assert page.text_content("#model-table-count") == count_text(len(members), len(members))
+
+
+def test_pager_links_walk_the_catalog(page, gen, data):
+    open_page(page, gen.url("index.html"), "form.model-filters[data-ready]")
+    page.click("nav.listing-pager a[rel=next]")
+    page.wait_for_selector("form.model-filters[data-ready]", state="attached")
+    assert urlsplit(page.url).path == "/page/2/index.html"
+    assert visible_ids(page) == [m.id for m in listed(data)[PAGE_SIZE:2 * PAGE_SIZE]]
+    page.click("nav.listing-pager a[aria-label='Page 3']")
+    page.wait_for_selector("form.model-filters[data-ready]", state="attached")
+    assert visible_ids(page) == [m.id for m in listed(data)[2 * PAGE_SIZE:]]
+    assert page.locator("nav.listing-pager a[rel=next]").count() == 0
 
 
 # --- pricing --------------------------------------------------------------------------------

@@ -125,7 +125,7 @@ def test_every_model_is_reachable_by_page_links_alone():
         seen.add(path)
         page = soup(site, path)
         nxt = [ln["href"] for ln in page.find_all("link", rel="next")]
-        pager = [a["href"] for nav in page.find_all("nav", class_="pager") for a in nav.find_all("a", href=True)]
+        pager = [a["href"] for nav in page.find_all("nav", class_="listing-pager") for a in nav.find_all("a", href=True)]
         for href in nxt + pager:
             todo.append(target(path, href))
         for a in page.find(id="model-table").tbody.find_all("a", href=True):

@@ -19,7 +19,7 @@
   var tbody = table.tBodies[0];
   var countEl = document.getElementById(table.id + "-count");
   var emptyEl = document.getElementById(table.id + "-empty");
-  var pager = document.querySelector("nav.pager");
+  var pager = document.querySelector("nav.listing-pager");
   var panel = form.querySelector(".filter-panel");
   var panelCount = form.querySelector("[data-filter-count]");
   var search = form.elements.namedItem("q");
