@@ -310,17 +310,14 @@ def test_pricing_calculator_computes_monthly_cost(page, gen, data):
     page.fill("#calc-out", "400000")
     page.wait_for_function("location.search.includes('out=400000')")
     assert query(page) == {"in": ["2500000"], "out": ["400000"]}
-    checked = 0
-    for m in data.models:
-        p = m.record.pricing
+    shown = visible_ids(page, "#pricing-table")
+    assert shown == [m.id for m in listed(data)[:PAGE_SIZE]]
+    for mid in shown:
+        p = data.models_by_id[mid].record.pricing
         expected = (2_500_000 * p.input + 400_000 * p.output) / 1e6 * (1 + fee / 100)
-        cell = page.locator(f'#pricing-table tr[data-id="{m.id}"] [data-cost]')
+        cell = page.locator(f'#pricing-table tr[data-id="{mid}"] [data-cost]')
         assert float(cell.get_attribute("data-value")) == pytest.approx(expected, rel=1e-12, abs=1e-12)
-        assert cell.text_content() == formats.money(expected), m.id
-        checked += 1
-    assert checked == len(data.models)
-    # a hand-worked figure: the first paid model
-    m = next(m for m in data.models if m.record.pricing.input > 0)
+        assert cell.text_content() == formats.money(expected), mid
     summary = page.text_content("#calc-summary")
     assert "2.5M input and 400K output tokens a month" in summary
     assert (f"{formats.number(fee)}% platform fee" in summary) == bool(fee)
@@ -328,27 +325,38 @@ def test_pricing_calculator_computes_monthly_cost(page, gen, data):
     page.reload()
     page.wait_for_selector("#pricing-table[data-ready]", state="attached")
     assert page.input_value("#calc-in") == "2500000"
+    m = data.models_by_id[shown[0]]
     cell = page.locator(f'#pricing-table tr[data-id="{m.id}"] [data-cost]')
     p = m.record.pricing
     assert float(cell.get_attribute("data-value")) == pytest.approx(
         (2.5 * p.input + 0.4 * p.output) * (1 + fee / 100), rel=1e-9)
 
 
-def test_pricing_headers_sort_the_table(page, gen, data):
+def _wait_live(page, table: str = "pricing-table") -> None:
+    page.wait_for_function(f"!document.getElementById('{table}-count').textContent.includes('page ') &&"
+                           f"!document.getElementById('{table}-count').textContent.startsWith('Loading')")
+
+
+def test_pricing_headers_sort_every_model(page, gen, data):
     open_page(page, gen.url("pricing/index.html"), "#pricing-table[data-ready]")
-    index = {m.id: i for i, m in enumerate(data.models)}
+    models = listed(data)
+    index = {m.id: i for i, m in enumerate(models)}
     page.click("button[data-sort=price-in]")
+    _wait_live(page)
     assert page.get_attribute("th:has(> button[data-sort=price-in])", "aria-sort") == "ascending"
-    by_input = sorted(data.models, key=lambda m: (m.record.pricing.input, index[m.id]))
-    assert visible_ids(page, "#pricing-table") == [m.id for m in by_input]
+    by_input = sorted(models, key=lambda m: (m.record.pricing.input, index[m.id]))
+    assert visible_ids(page, "#pricing-table") == [m.id for m in by_input][:PAGE_SIZE]
     page.click("button[data-sort=price-in]")
     assert page.get_attribute("th:has(> button[data-sort=price-in])", "aria-sort") == "descending"
-    by_input_desc = sorted(data.models, key=lambda m: (-m.record.pricing.input, index[m.id]))
-    assert visible_ids(page, "#pricing-table") == [m.id for m in by_input_desc]
+    by_input_desc = sorted(models, key=lambda m: (-m.record.pricing.input, index[m.id]))
+    assert visible_ids(page, "#pricing-table") == [m.id for m in by_input_desc][:PAGE_SIZE]
     # missing prices sort last in both directions
     page.click("button[data-sort=cached-in]")
+    page.click("#pricing-table-more button")
+    page.click("#pricing-table-more button")
     ids = visible_ids(page, "#pricing-table")
-    have = [m for m in data.models if m.record.pricing.cached_input is not None]
+    assert len(ids) == len(models)
+    have = [m for m in models if m.record.pricing.cached_input is not None]
     assert ids[:len(have)] == [m.id for m in sorted(have, key=lambda m: (m.record.pricing.cached_input, index[m.id]))]
     assert page.get_attribute("th:has(> button[data-sort=price-in])", "aria-sort") is None
     # cost follows the calculator
@@ -356,6 +364,26 @@ def test_pricing_headers_sort_the_table(page, gen, data):
     costs = page.eval_on_selector_all("#pricing-table tbody tr [data-cost]", "cs => cs.map(c => +c.dataset.value)")
     assert costs == sorted(costs)
     assert query(page)["sort"] == ["cost"]
+
+
+def test_pricing_search_and_filters_cover_every_model(page, gen, data):
+    provider = max(data.providers, key=lambda p: len(p.models))
+    open_page(page, gen.url(f"pricing/index.html?provider={provider.id}&cap=vision"), "#pricing-table[data-ready]")
+    _wait_live(page)
+    expected = [m.id for m in listed(data) if m.provider_id == provider.id and m.record.capabilities.vision]
+    assert visible_ids(page, "#pricing-table") == expected[:PAGE_SIZE]
+    assert page.input_value("#pricing-table-provider") == provider.id
+    # rows built in the browser carry the calculator's figure too
+    cells = page.eval_on_selector_all("#pricing-table tbody [data-cost]", "cs => cs.map(c => c.textContent)")
+    assert all(c.startswith("$") for c in cells)
+    target = listed(data)[-1]  # on the last server page
+    page.select_option("#pricing-table-provider", "")
+    page.click(".filter-panel > summary")
+    page.uncheck("input[name=cap][value=vision]")
+    page.fill("#pricing-table-q", target.id)
+    page.wait_for_function(f"location.search.includes('q=')")
+    _wait_live(page)
+    assert visible_ids(page, "#pricing-table") == [target.id]
 
 
 # --- compare -----------------------------------------------------------------------------------

@@ -38,12 +38,6 @@
   var BADGES = { preview: '<span class="badge badge-warn state state-preview">Preview</span>',
     deprecated: '<span class="badge badge-danger state state-deprecated">Deprecated</span>' };
 
-  function num(text, missing) {
-    if (text === undefined || text === "") return missing;
-    var n = Number(text);
-    return isNaN(n) ? missing : n;
-  }
-
   /* One row, as _model_list.html's row() writes it. */
   function rowHtml(r) {
     var e = mc.esc, id = e(r.id), h = '<tr data-id="' + id + '"><th scope="row" class="col-model"><a href="' +
@@ -78,12 +72,6 @@
       return (!scopeProvider || r.provider === scopeProvider) &&
         (!scopeCollection || r.collections.indexOf(scopeCollection) >= 0);
     });
-    rows.forEach(function (r) {
-      r.search = (r.name + " " + r.id + " " + r.providerName + " " + r.family).toLowerCase();
-      r.sortIn = r.priceIn === null ? Infinity : r.priceIn;
-      r.sortOut = r.priceOut === null ? Infinity : r.priceOut;
-      r.sortUsage = r.usage === null ? -1 : r.usage;
-    });
     total = rows.length;
   }
 
@@ -99,54 +87,15 @@
     usage: function (a, b) { return b.sortUsage - a.sortUsage || a.index - b.index; }
   };
 
-  function values(name) {
-    var out = [];
-    var els = form.querySelectorAll('[name="' + name + '"]');
-    for (var i = 0; i < els.length; i++) {
-      var el = els[i];
-      if (el.type === "checkbox" || el.type === "radio") {
-        if (el.checked) out.push(el.value);
-      } else if (el.value.trim() !== "") {
-        out.push(el.value.trim());
-      }
-    }
-    return out;
-  }
-  function value(name) {
-    return values(name)[0] || "";
-  }
-
+  function values(name) { return mc.values(form, name); }
   function readState() {
-    var maxPrice = num(value("max_price"), Infinity);
-    return {
-      terms: value("q").toLowerCase().split(/\s+/).filter(Boolean),
-      provider: value("provider"), input: values("input"), output: values("output"), caps: values("cap"),
-      maxPrice: maxPrice < 0 ? Infinity : maxPrice, minContext: num(value("min_context"), 0),
-      status: value("status"), sort: SORTS.hasOwnProperty(value("sort")) ? value("sort") : ""
-    };
-  }
-
-  function hasAll(have, want) {
-    for (var i = 0; i < want.length; i++) if (have.indexOf(want[i]) < 0) return false;
-    return true;
-  }
-
-  function matches(r, s) {
-    if (s.provider && r.provider !== s.provider) return false;
-    if (r.sortIn > s.maxPrice || r.context < s.minContext) return false;
-    if (s.status) {
-      if (s.status === "current" ? r.status === "deprecated" : r.status !== s.status) return false;
-    }
-    if (!hasAll(r.input, s.input) || !hasAll(r.output, s.output) || !hasAll(r.caps, s.caps)) return false;
-    for (var i = 0; i < s.terms.length; i++) if (r.search.indexOf(s.terms[i]) < 0) return false;
-    return true;
+    var s = mc.filters(form), sort = values("sort")[0] || "";
+    s.sort = SORTS.hasOwnProperty(sort) ? sort : "";
+    return s;
   }
 
   function plural(n) { return n === 1 ? " model" : " models"; }
-  function isDefault(s) {
-    return !s.terms.length && !s.provider && !s.input.length && !s.output.length && !s.caps.length &&
-      s.maxPrice === Infinity && !s.minContext && !s.status && !s.sort;
-  }
+  function isDefault(s) { return s.none && !s.sort; }
 
   var live = false;  // showing rows built from the index (else the server's page)
   function showServerRows() {
@@ -162,7 +111,7 @@
   function render(s) {
     var order = sorted[s.sort] || (sorted[s.sort] = rows.slice().sort(SORTS[s.sort]));
     var hits = [];
-    for (var i = 0; i < order.length; i++) if (matches(order[i], s)) hits.push(order[i]);
+    for (var i = 0; i < order.length; i++) if (mc.matches(order[i], s)) hits.push(order[i]);
     var html = "";
     for (var j = 0; j < hits.length && j < limit; j++) html += rowHtml(hits[j]);
     tbody.innerHTML = html;

@@ -1,6 +1,7 @@
-/* Figures as generator/formats.py writes them, for rows the browser builds (catalog.js,
- * compare.js): a row rendered here reads exactly like the server's. tests/test_browser.py
- * compares the two. */
+/* What the listing scripts share (catalog.js, pricing.js, compare.js), as window.modelcat:
+ * figures as generator/formats.py writes them, so a row built in the browser reads exactly
+ * like the server's (tests/test_browser.py compares the two); api/index.json, fetched once;
+ * and the search and filters of the GET form of _model_list.html. */
 (function () {
   "use strict";
 
@@ -79,7 +80,12 @@
             caps: caps, priceIn: a[at.price_in], priceOut: a[at.price_out], cachedIn: a[at.cached_in],
             cacheWrite: a[at.cache_write], context: a[at.context], maxOutput: a[at.max_output],
             usage: a[at.usage], released: a[at.released], status: a[at.status],
-            collections: a[at.collections].map(function (c) { return doc.collections[c]; })
+            collections: a[at.collections].map(function (c) { return doc.collections[c]; }),
+            // for search and sort: missing prices last, no usage below any
+            search: (a[at.name] + " " + a[at.id] + " " + p[1] + " " + a[at.family]).toLowerCase(),
+            sortIn: a[at.price_in] === null ? Infinity : a[at.price_in],
+            sortOut: a[at.price_out] === null ? Infinity : a[at.price_out],
+            sortUsage: a[at.usage] === null ? -1 : a[at.usage]
           };
         });
       });
@@ -88,5 +94,52 @@
     return loading;
   }
 
-  window.modelcat = { price: price, tokens: tokens, count: count, number: number, esc: esc, loadIndex: loadIndex };
+  /* The filter form: its values by control name, the state they describe, and the test. */
+  function values(form, name) {
+    var out = [], els = form.querySelectorAll('[name="' + name + '"]');
+    for (var i = 0; i < els.length; i++) {
+      var el = els[i];
+      if (el.type === "checkbox" || el.type === "radio") {
+        if (el.checked) out.push(el.value);
+      } else if (el.value.trim() !== "") {
+        out.push(el.value.trim());
+      }
+    }
+    return out;
+  }
+  function num(text, missing) {
+    if (text === undefined || text === "") return missing;
+    var n = Number(text);
+    return isNaN(n) ? missing : n;
+  }
+  function filters(form) {
+    function value(name) { return values(form, name)[0] || ""; }
+    var maxPrice = num(value("max_price"), Infinity);
+    var s = {
+      terms: value("q").toLowerCase().split(/\s+/).filter(Boolean),
+      provider: value("provider"), input: values(form, "input"), output: values(form, "output"),
+      caps: values(form, "cap"), maxPrice: maxPrice < 0 ? Infinity : maxPrice,
+      minContext: num(value("min_context"), 0), status: value("status")
+    };
+    s.none = !s.terms.length && !s.provider && !s.input.length && !s.output.length && !s.caps.length &&
+      s.maxPrice === Infinity && !s.minContext && !s.status;
+    return s;
+  }
+  function hasAll(have, want) {
+    for (var i = 0; i < want.length; i++) if (have.indexOf(want[i]) < 0) return false;
+    return true;
+  }
+  function matches(r, s) {
+    if (s.provider && r.provider !== s.provider) return false;
+    if (r.sortIn > s.maxPrice || r.context < s.minContext) return false;
+    if (s.status) {
+      if (s.status === "current" ? r.status === "deprecated" : r.status !== s.status) return false;
+    }
+    if (!hasAll(r.input, s.input) || !hasAll(r.output, s.output) || !hasAll(r.caps, s.caps)) return false;
+    for (var i = 0; i < s.terms.length; i++) if (r.search.indexOf(s.terms[i]) < 0) return false;
+    return true;
+  }
+
+  window.modelcat = { price: price, tokens: tokens, count: count, number: number, esc: esc, loadIndex: loadIndex,
+    values: values, filters: filters, matches: matches };
 })();
