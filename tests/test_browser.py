@@ -129,6 +129,7 @@ def page(browser):
     errors: list[str] = []
     pg.on("pageerror", lambda e: errors.append(str(e)))
     pg.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    pg.js_errors = errors  # a test expecting an error takes it out
     yield pg
     context.close()
     assert errors == [], f"JavaScript errors: {errors}"
@@ -426,7 +427,6 @@ def test_compare_shows_models_side_by_side_with_differences(page, gen, data):
         marked = "differs" in (row(f"cap-{key}").get_attribute("class") or "")
         assert marked == (yes != other), key
     assert page.text_content("#compare-status").startswith("Comparing 2 models")
-    assert page.get_attribute("#all-models", "open") is None
     # only the rows that differ
     page.check("#compare-diff-only")
     page.wait_for_function("location.search.includes('diff=1')")
@@ -442,7 +442,10 @@ def test_compare_accepts_repeated_params_and_removes_models(page, gen, data):
     heads = page.eval_on_selector_all("#compare-table thead th.compare-model", "ths => ths.map(t => t.dataset.id)")
     assert heads == ids
     assert "Not in the catalog: nope/unknown" in page.text_content("#compare-status")
+    # its document, nope/unknown.json, answered 404: the browser logs that
+    page.js_errors[:] = [e for e in page.js_errors if "status of 404" not in e]
     page.click(f'#compare-table [data-remove="{ids[1]}"]')
+    page.wait_for_function("document.querySelectorAll('#compare-table th.compare-model').length === 2")
     heads = page.eval_on_selector_all("#compare-table thead th.compare-model", "ths => ths.map(t => t.dataset.id)")
     assert heads == [ids[0], ids[2]]
     assert query(page) == {"models": [ids[0], ids[2]]}
@@ -456,7 +459,36 @@ def test_compare_without_selection_prompts(page, gen):
     open_page(page, gen.url("compare/index.html"), "#compare-form[data-ready]")
     assert "Pick two to four models" in page.text_content("#compare-status")
     assert page.locator("#compare-table").count() == 0
-    assert page.get_attribute("#all-models", "open") is not None
+
+
+def test_compare_fetches_only_the_chosen_models(page, gen, data):
+    a, b = _pair(data)
+    fetched: list[str] = []
+    page.on("request", lambda r: fetched.append(urlsplit(r.url).path) if r.resource_type in ("fetch", "xhr") else None)
+    open_page(page, gen.url(f"compare/index.html?models={a.id},{b.id}"), "#compare-form[data-ready]")
+    page.wait_for_selector("#compare-table")
+    assert sorted(fetched) == sorted([f"/models/{a.id}.json", f"/models/{b.id}.json"])
+    # suggestions read the index, fetched when the reader types
+    page.fill("#compare-3", a.id.split("/")[1][:4])
+    page.wait_for_function("document.querySelectorAll('#compare-models option').length > 0")
+    assert "/api/index.json" in fetched and "/api/models.json" not in fetched
+
+
+def test_compare_marks_best_only_among_two_values(page, gen, data):
+    """A figure only one chosen model has (a cache-write price, say) is not "lowest"."""
+    lone = next((m for m in data.models if m.record.pricing.cache_write is not None), None)
+    other = next((m for m in data.models if m.record.pricing.cache_write is None
+                  and m.record.pricing.input != (lone.record.pricing.input if lone else None)), None)
+    if lone is None or other is None:
+        pytest.skip("no model with and one without a cache-write price")
+    open_page(page, gen.url(f"compare/index.html?models={lone.id},{other.id}"), "#compare-form[data-ready]")
+    page.wait_for_selector("#compare-table")
+    row = page.locator('#compare-table tbody tr[data-f="cache-write"]')
+    assert "differs" in row.get_attribute("class")
+    assert row.locator("td.best").count() == 0 and row.locator(".best-tag").count() == 0
+    assert row.locator("td").nth(1).text_content() == "—"
+    # where both have a value, the better one is tagged
+    assert page.locator('#compare-table tbody tr[data-f="price-in"] td.best').count() == 1
 
 
 # --- without JavaScript ----------------------------------------------------------------------------
@@ -466,67 +498,58 @@ def test_pages_work_without_javascript(browser, gen, data):
     pg = context.new_page()
     try:
         pg.goto(gen.url("index.html?cap=vision"))
-        assert pg.locator("#model-table tbody tr:visible").count() == len(data.models)
+        models = listed(data)
+        assert pg.locator("#model-table tbody tr:visible").count() == PAGE_SIZE
         assert not pg.is_visible("form.model-filters")
-        assert pg.locator("p.note", has_text="Every model is listed below").is_visible()
+        assert pg.locator("p.note", has_text="every model is listed on these pages").is_visible()
+        # the page links walk the catalog
+        pg.click("nav.listing-pager a[rel=next]")
+        assert visible_ids(pg) == [m.id for m in models[PAGE_SIZE:2 * PAGE_SIZE]]
         pg.goto(gen.url("pricing/index.html"))
         assert not pg.is_visible("#cost-calculator")
         assert not pg.is_visible("#pricing-table th.col-cost")
+        assert pg.locator("#pricing-table thead button:visible").count() == 0  # no dead sort buttons
         assert pg.locator("p.note", has_text="The monthly cost calculator needs JavaScript").is_visible()
         pg.goto(gen.url("compare/index.html?models=a,b"))
-        assert pg.locator("#compare-all tbody tr:visible").count() == len(data.models)
         assert not pg.is_visible("#compare-form")
+        assert pg.locator("table").count() == 0  # no dump of every model
+        assert pg.locator("p.note", has_text="needs JavaScript").is_visible()
     finally:
         context.close()
 
 
 # --- speed -------------------------------------------------------------------------------------------
 
-def test_catalog_stays_fast_with_10000_rows(page, gen):
-    """The catalog with 10,000 rows (the built rows, repeated, marked up as the template marks
-    rows past the 300th): it loads, filters and sorts within generous budgets, and shows at
-    most 300 matching rows until asked for all."""
-    html = (gen.root / "index.html").read_text(encoding="utf-8")
-    body = re.search(r"<tbody>\n(.*?)</tbody>", html, re.S)
-    rows = re.findall(r"<tr data-id=.*?</tr>\n", body.group(1), re.S)
-    copies = [rows[i % len(rows)].replace('<tr data-id="', ('<tr class="later"' if i >= 300 else "<tr") +
-                                          f' data-id="{i}-', 1) for i in range(10_000)]
-    big = html[:body.start(1)] + "".join(copies) + html[body.end(1):]
-    (gen.root / "perf-10000.html").write_text(big, encoding="utf-8")
-    open_page(page, gen.url("perf-10000.html"), "form.model-filters[data-ready]", timeout=120_000)
-    assert page.locator("#model-table tbody tr").count() == 10_000
-    assert page.locator("#model-table tbody tr:visible").count() == 300
-    assert page.text_content("#model-table-count") == \
-        "Showing the first 300 of 10,000 matching models (10,000 in all)"
-    timing = page.evaluate("""() => {
-        const form = document.querySelector('form.model-filters');
-        const sort = document.getElementById('model-table-sort');
-        const box = form.querySelector('input[name=cap][value=vision]');
-        const t0 = performance.now();
-        box.checked = true; box.dispatchEvent(new Event('input', {bubbles: true}));
-        document.body.offsetHeight;
-        const t1 = performance.now();
-        sort.value = 'price'; sort.dispatchEvent(new Event('input', {bubbles: true}));
-        document.body.offsetHeight;
-        const t2 = performance.now();
-        return {filter: t1 - t0, sort: t2 - t1};
-    }""")
-    # a few hundred ms on a laptop; the budget leaves room for a busy 2-CPU CI machine
-    assert timing["filter"] < 3000, timing
-    assert timing["sort"] < 4000, timing
-    matching = page.evaluate("[...document.querySelectorAll('#model-table tbody tr')]"
-                             ".filter(r => r.dataset.caps.split(' ').includes('vision')).length")
-    assert page.locator("#model-table tbody tr:visible").count() == min(300, matching)
-    prices = page.eval_on_selector_all("#model-table tbody tr:not([hidden])", "rs => rs.map(r => +r.dataset.priceIn)")
-    assert prices == sorted(prices)
-    if matching > 300:
-        page.click("#model-table-more button")
-        page.wait_for_function(f"document.querySelectorAll('#model-table tbody tr:not([hidden])').length === {matching}",
-                               timeout=60_000)
-    # typing is debounced: one update after the last key
-    page.type("#model-table-q", "xyz", delay=20)
-    page.wait_for_function("document.getElementById('model-table-count').textContent.startsWith('0 of 10,000')",
+def test_search_updates_within_100_ms_at_10000_models(page, gen):
+    """The catalog searching an index of 10,000 models (the built index's models, repeated under
+    new ids): from the last keystroke to the updated list, the debounce included, within 100 ms."""
+    import json
+
+    doc = json.loads((gen.root / "api/index.json").read_text(encoding="utf-8"))
+    base = doc["models"]
+    doc["models"] = [[f"{r[0]}-{i}"] + r[1:] for i in range(-(-10_000 // len(base))) for r in base][:10_000]
+    body = json.dumps(doc, separators=(",", ":"))
+    page.route("**/api/index.json", lambda route: route.fulfill(status=200, content_type="application/json", body=body))
+    open_page(page, gen.url("index.html"), "form.model-filters[data-ready]")
+    page.fill("#model-table-q", "a")  # the first search fetches the index
+    page.wait_for_function("document.getElementById('model-table-count').textContent.includes('10,000 in all')",
                            timeout=60_000)
+    timings = []
+    for term in ("ab", "x", "mini", "pro", "zzz-none"):
+        timings.append(page.evaluate("""(term) => new Promise(done => {
+            const q = document.getElementById('model-table-q'), count = document.getElementById('model-table-count');
+            const before = count.textContent + document.querySelector('#model-table tbody').innerHTML.length;
+            const seen = new MutationObserver(() => { seen.disconnect(); done(performance.now() - t0); });
+            seen.observe(count, {childList: true, characterData: true, subtree: true});
+            q.value = term;
+            const t0 = performance.now();
+            q.dispatchEvent(new Event('input', {bubbles: true}));
+        })""", term))
+    assert page.locator("#model-table tbody tr").count() == 0  # "zzz-none"
+    assert page.text_content("#model-table-count") == "0 of 10,000 models"
+    # the median: a 2-CPU CI machine shared with other jobs may stall one run
+    assert sorted(timings)[len(timings) // 2] < 100, timings
+    assert max(timings) < 400, timings
 
 
 # --- screenshots -------------------------------------------------------------------------------------

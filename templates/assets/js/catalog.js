@@ -198,7 +198,7 @@
   function later() {  // typing: one update shortly after the last key (the list follows within 100 ms)
     limit = PAGE;
     clearTimeout(timer);
-    timer = setTimeout(function () { apply(true); }, 40);
+    timer = setTimeout(function () { apply(true); }, 20);
   }
   function now() {
     limit = PAGE;
