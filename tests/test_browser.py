@@ -322,6 +322,11 @@ def test_pricing_calculator_computes_monthly_cost(page, gen, data):
     summary = page.text_content("#calc-summary")
     assert "2.5M input and 400K output tokens a month" in summary
     assert (f"{formats.number(fee)}% platform fee" in summary) == bool(fee)
+    # the cheapest paid model of the whole catalog (from the index), whichever page is shown
+    paid = [m for m in listed(data) if (2.5 * m.record.pricing.input + 0.4 * m.record.pricing.output) > 0]
+    cheapest = min(paid, key=lambda m: 2.5 * m.record.pricing.input + 0.4 * m.record.pricing.output)
+    page.wait_for_function("document.getElementById('calc-summary').textContent.includes('cheapest')")
+    assert f"is {cheapest.record.name} at " in page.text_content("#calc-summary")
     # the state survives a reload
     page.reload()
     page.wait_for_selector("#pricing-table[data-ready]", state="attached")

@@ -244,14 +244,20 @@
     clearTimeout(timer);
     timer = setTimeout(function () { apply(); writeUrl(); }, delay);
   }
+  /* The summary names the cheapest of every model: once the calculator is used, the index is worth fetching. */
+  function withIndex() {
+    if (all || !filters) return;
+    mc.loadIndex(filters.getAttribute("data-index")).then(function (index) { all = index; fill(); }, function () {});
+  }
   if (form) {
-    form.addEventListener("input", function () { soon(60); });
-    form.addEventListener("submit", function (e) { e.preventDefault(); soon(0); });
+    form.addEventListener("input", function () { withIndex(); soon(60); });
+    form.addEventListener("submit", function (e) { e.preventDefault(); withIndex(); soon(0); });
     form.addEventListener("click", function (e) {
       var preset = e.target.closest && e.target.closest("button[data-in]");
       if (!preset) return;
       inputIn.value = preset.getAttribute("data-in");
       inputOut.value = preset.getAttribute("data-out");
+      withIndex();
       soon(0);
     });
   }
