@@ -1,10 +1,13 @@
 """The listing pages in a real browser: headless Chromium through Playwright.
 
-The built site is served by a stdlib http.server on 127.0.0.1 in a thread. Checked: live search,
-filters and sort of the catalog and the URL that keeps them; a filtered URL restores its view;
-the pricing calculator's figure and the sortable headers; compare ?models=a,b side by side with
-differences marked; the pages without JavaScript; 10,000 rows stay fast. Screenshots (light and
-dark) go to tests/_artifacts/ for people to look at.
+The built site (a generated catalog of 250 models: three listing pages) is served by a stdlib
+http.server on 127.0.0.1 in a thread. Checked: live search, filters and sort over every model
+(from api/index.json) and the URL that keeps them; rows built in the browser equal the server's;
+"Show more" and the page links; a filtered URL restores its view; the pricing calculator's
+figure, its search and the sortable headers; compare ?models=a,b side by side with differences
+marked, fetching only those models; the pages without JavaScript; a search over 10,000 models
+within 100 ms of the last keystroke. Screenshots (light and dark) go to tests/_artifacts/ for
+people to look at.
 
 Chromium is /usr/bin/chromium (apt). Missing, the tests skip on a developer's machine and fail
 in CI (CI=true), where .ci/run installs it.
@@ -15,7 +18,6 @@ from __future__ import annotations
 import functools
 import http.server
 import os
-import re
 import threading
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
@@ -188,7 +190,8 @@ def test_search_filters_rows_and_counts(page, gen, data):
     page.wait_for_function("!document.getElementById('model-table-empty').hidden")
     assert visible_ids(page) == []
     page.click("[data-reset-for=model-table]")
-    page.wait_for_function(f"document.getElementById('model-table-count').textContent === '{total} models · page 1 of 3'")
+    page.wait_for_function("document.getElementById('model-table-count').textContent === "
+                           f"'{total} models · page 1 of 3'")
     assert urlsplit(page.url).query == ""
     assert visible_ids(page) == [m.id for m in models[:PAGE_SIZE]] and page.is_visible("nav.listing-pager")
 
@@ -219,7 +222,8 @@ def test_filter_checkbox_and_sort_reorder_rows_and_update_url(page, gen, data):
     page.wait_for_function("location.search.includes('sort=price')")
     vision = [m for m in models if m.record.capabilities.vision]
     assert vision and len(vision) < len(models)
-    page.wait_for_function(f"document.getElementById('model-table-count').textContent === {count_text(len(vision), len(models))!r}")
+    page.wait_for_function("document.getElementById('model-table-count').textContent === "
+                           f"{count_text(len(vision), len(models))!r}")
     assert visible_ids(page) == [m.id for m in sorted(vision, key=price_key(index))][:PAGE_SIZE]
     assert query(page) == {"cap": ["vision"], "sort": ["price"]}
     assert "1 active" in page.text_content("[data-filter-count]")

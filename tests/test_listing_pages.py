@@ -3,8 +3,9 @@ checked against the resolved Site that the generator builds them from.
 
 Catalogs: the contract's example (one model), a generated one (benchmarks.generate, many
 providers, collections, deprecated and preview models, free and cached prices) and the
-project's own catalog/ when it exists. The browser behaviour of the same pages is in
-tests/test_browser.py.
+project's own catalog/ when it exists. Every listing is read across its pages (rel=next), in
+the listings' default order (most used, then newest). Paging at scale is in tests/test_paging.py,
+the browser behaviour of the same pages in tests/test_browser.py.
 """
 
 from __future__ import annotations

@@ -97,7 +97,8 @@ def test_reader_order_puts_most_used_then_newest_first():
 # --- a big build -----------------------------------------------------------------------------------
 
 def _largest_listing_page(site: Path) -> int:
-    listings = [p for p in site.rglob("index.html") if not p.relative_to(site).as_posix().startswith(("models/", "docs/"))]
+    listings = [p for p in site.rglob("index.html")
+                if not p.relative_to(site).as_posix().startswith(("models/", "docs/"))]
     return max(p.stat().st_size for p in listings)
 
 
@@ -125,7 +126,8 @@ def test_every_model_is_reachable_by_page_links_alone():
         seen.add(path)
         page = soup(site, path)
         nxt = [ln["href"] for ln in page.find_all("link", rel="next")]
-        pager = [a["href"] for nav in page.find_all("nav", class_="listing-pager") for a in nav.find_all("a", href=True)]
+        pager = [a["href"] for nav in page.find_all("nav", class_="listing-pager")
+                 for a in nav.find_all("a", href=True)]
         for href in nxt + pager:
             todo.append(target(path, href))
         for a in page.find(id="model-table").tbody.find_all("a", href=True):

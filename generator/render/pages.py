@@ -140,7 +140,8 @@ def provider_page(ctx: RenderContext, p: ProviderEntry) -> Iterator[Output]:
     page = PageInfo(path=p.path, title=f"{p.name} models — pricing and API · {site.name}",
                     description=_clip(md.plain_text(p.description) or f"{p.name} models on {site.name}."),
                     kind="provider", md_twin=p.md_path,
-                    breadcrumbs=(Breadcrumb("Models", ""), Breadcrumb("Providers", "providers/"), Breadcrumb(p.name, None)))
+                    breadcrumbs=(Breadcrumb("Models", ""), Breadcrumb("Providers", "providers/"),
+                                 Breadcrumb(p.name, None)))
     yield from listing_pages(ctx, "provider.html", reader_order(p.models), page, provider=p)
 
 
