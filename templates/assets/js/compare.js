@@ -63,14 +63,16 @@
       get: function (d) { return d.usage ? d.usage.tokens : null; }, html: mc.count }
   ]);
 
-  /* the chosen models' documents: id -> Promise of the document, or of null when there is none */
+  /* the chosen models' documents: id -> Promise of the document, of null when there is none,
+     or of FAILED when it could not be fetched (a site opened from disk, say) */
+  var FAILED = {};
   var docs = new Map();
   var ID = /^[a-z0-9][a-z0-9._-]*\/[a-z0-9][a-z0-9._:-]*$/i;
   function doc(id) {
     if (!docs.has(id)) {
       var p = !ID.test(id) || id.indexOf("..") >= 0 ? Promise.resolve(null)
         : fetch(root + "models/" + id + ".json").then(function (r) { return r.ok ? r.json() : null; })
-          .catch(function () { return null; });
+          .catch(function () { docs.delete(id); return FAILED; });
       docs.set(id, p);
     }
     return docs.get(id);
@@ -137,10 +139,11 @@
     return x;
   }
 
-  function render(chosen, unknown, extra) {
+  function render(chosen, unknown, extra, failed) {
     result.textContent = "";
     var notes = [];
     if (unknown.length) notes.push("Not in the catalog: " + unknown.join(", ") + ".");
+    if (failed && failed.length) notes.push("Could not load " + failed.join(", ") + ": the comparison needs the site served over HTTP.");
     if (extra) notes.push("Up to four models can be compared at once; showing the first four.");
     if (!chosen.length) {
       notes.push("Pick two to four models above to compare them.");
@@ -216,12 +219,16 @@
     if (ids.length) status.textContent = "Loading\u2026";
     return Promise.all(ids.map(doc)).then(function (found) {
       if (mine !== ticket) return;
-      var chosen = [], unknown = [];
-      ids.forEach(function (id, i) { if (found[i]) chosen.push({ id: id, doc: found[i] }); else unknown.push(id); });
+      var chosen = [], unknown = [], failed = [];
+      ids.forEach(function (id, i) {
+        if (found[i] === FAILED) failed.push(id);
+        else if (found[i]) chosen.push({ id: id, doc: found[i] });
+        else unknown.push(id);
+      });
       var extra = chosen.length > MAX;
       chosen = chosen.slice(0, MAX);
-      writeUrl(chosen.map(function (c) { return c.id; }));
-      render(chosen, unknown, extra);
+      writeUrl(chosen.map(function (c) { return c.id; }).concat(failed));  // a failed fetch may succeed on reload
+      render(chosen, unknown, extra, failed);
     });
   }
 
