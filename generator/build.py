@@ -87,7 +87,8 @@ def site_producers():
 
     return (
         ("listings", pages.catalog_page), ("listings", pages.provider_pages),
-        ("listings", pages.collection_pages), ("listings", pages.pricing_page),
+        ("listings", pages.providers_index), ("listings", pages.collection_pages),
+        ("listings", pages.collections_index), ("listings", pages.pricing_page),
         ("listings", pages.compare_page), ("listings", pages.leaderboard_page),
         ("docs", pages.doc_pages), ("docs", pages.not_found_page),
         ("twins", twins.provider_twins), ("twins", twins.doc_twins),
