@@ -21,7 +21,7 @@ from tests.conftest import SITE_YAML, make_project, run_cli, valid_files
 
 NODE_TEST = Path(__file__).parent / "hosting" / "negotiate.test.mjs"
 HOST_FILES = {
-    "cloudflare": {"_headers", "_worker.js"},
+    "cloudflare": {"_headers", "_routes.json", "_worker.js"},
     "netlify": {"_headers", "netlify.toml", "netlify/edge-functions/negotiate.js"},
     "vercel": {"vercel.json", "middleware.js"},
     "github": {".nojekyll"},
@@ -94,6 +94,9 @@ def test_headers_file_rules(tmp_path):
         "/assets/*": {"Cache-Control": "public, max-age=31536000, immutable"},
     }
     assert (site / "_headers").read_bytes() == (build(tmp_path / "b", "--hosting", "netlify") / "_headers").read_bytes()
+    # the Worker is not run for the assets: the static files get the rules above
+    routes = json.loads((site / "_routes.json").read_text(encoding="utf-8"))
+    assert routes == {"version": 1, "include": ["/*"], "exclude": ["/assets/*"]}
 
 
 def test_long_cache_only_for_content_hashed_files(tmp_path):
@@ -140,6 +143,7 @@ def test_a_site_under_a_sub_path_names_its_paths(tmp_path):
     site = build(tmp_path, "--hosting", "netlify", url=url)
     assert set(parse_headers((site / "_headers").read_text(encoding="utf-8"))) == {
         "/catalog/*.md", "/catalog/api/*", "/catalog/assets/*"}
+    assert hosting.files(url, "cloudflare", [])[1].data == b'{"version": 1, "include": ["/*"], "exclude": ["/catalog/assets/*"]}\n'
     assert 'path: "/catalog/*"' in (site / "netlify/edge-functions/negotiate.js").read_text(encoding="utf-8")
     vercel = hosting.files(url, "vercel", ["assets/a.0123456789.css"])
     config = json.loads(vercel[0].data)

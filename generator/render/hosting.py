@@ -4,8 +4,8 @@ A static host cannot negotiate `Accept: text/markdown` on its own, nor does it k
 files are content-hashed. For each host this writes, into the site folder (the folder the
 host deploys), what that host reads there:
 
-- cloudflare: `_headers`, and `_worker.js` (Pages "advanced mode": the Worker serves every
-  request, static files through `env.ASSETS.fetch`);
+- cloudflare: `_headers`, `_worker.js` (Pages "advanced mode": the Worker answers the
+  requests, static files through `env.ASSETS.fetch`) and `_routes.json` (not for assets/);
 - netlify: `_headers`, `netlify.toml` and `netlify/edge-functions/negotiate.js` (read when
   `netlify deploy` runs inside the site folder, which is then the base directory);
 - vercel: `vercel.json` (headers) and `middleware.js` (Routing Middleware): vercel.json
@@ -101,7 +101,11 @@ def files(url: str, host: str | None, assets: list[str]) -> list[Output]:
     rules = header_rules(root, assets)
     module = negotiate_js(root, rules)
     if host == "cloudflare":
-        return [Output("_headers", headers_file(root, rules)), Output("_worker.js", (module + CLOUDFLARE).encode())]
+        # the Worker runs for every request but the content-hashed assets: those are served
+        # as static files, which get the _headers rules (Worker responses do not)
+        routes = {"version": 1, "include": ["/*"], "exclude": [root + "assets/*"]}
+        return [Output("_headers", headers_file(root, rules)), Output("_routes.json", (json.dumps(routes) + "\n").encode()),
+                Output("_worker.js", (module + CLOUDFLARE).encode())]
     if host == "netlify":
         toml = NETLIFY_TOML.format(function=NETLIFY_FUNCTION.rpartition("/")[0])
         config = f"\nexport const config = {{ path: {json.dumps(root + '*')} }};\n"
