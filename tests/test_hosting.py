@@ -120,14 +120,14 @@ def test_vercel_json(tmp_path):
     assert headers["/(.*)\\.md"] == {"Content-Type": "text/markdown; charset=utf-8", "Vary": "Accept"}
     assert headers["/api/(.*)"] == {"Access-Control-Allow-Origin": "*"}
     assert headers["/assets/(.*)"] == {"Cache-Control": "public, max-age=31536000, immutable"}
-    vary = re.compile("^" + "/(?:(?!assets/).*/)?" + "$")  # the Vary rule's source, as a regex
-    assert headers["/:path((?!assets/).*/)?"] == {"Vary": "Accept"}
+    vary = re.compile("^/((?!assets/).*)$")  # the Vary rule's source, as a regex
+    assert headers["/((?!assets/).*)"] == {"Vary": "Accept"}
     assert vary.match("/") and vary.match("/models/meta/x/") and not vary.match("/assets/site.css")
     # rewrites in vercel.json run after the filesystem (index.html answers /x/y/ first):
     # the negotiation is middleware.js, not a rewrite that would never fire
     assert "rewrites" not in config
     middleware = (site / "middleware.js").read_text(encoding="utf-8")
-    assert 'export const config = { matcher: "/:path((?!assets/).*)" };' in middleware
+    assert 'export const config = { matcher: "/((?!assets/).*)" };' in middleware
 
 
 def test_netlify_toml(tmp_path):
@@ -135,7 +135,7 @@ def test_netlify_toml(tmp_path):
     config = tomllib.loads((site / "netlify.toml").read_text(encoding="utf-8"))
     assert config == {"build": {"publish": ".", "edge_functions": "netlify/edge-functions"}}
     function = (site / "netlify/edge-functions/negotiate.js").read_text(encoding="utf-8")
-    assert 'export const config = { path: "/*" };' in function
+    assert 'export const config = { path: "/*", excludedPath: "/assets/*" };' in function
 
 
 def test_a_site_under_a_sub_path_names_its_paths(tmp_path):
@@ -144,11 +144,11 @@ def test_a_site_under_a_sub_path_names_its_paths(tmp_path):
     assert set(parse_headers((site / "_headers").read_text(encoding="utf-8"))) == {
         "/catalog/*.md", "/catalog/api/*", "/catalog/assets/*"}
     assert hosting.files(url, "cloudflare", [])[1].data == b'{"version": 1, "include": ["/*"], "exclude": ["/catalog/assets/*"]}\n'
-    assert 'path: "/catalog/*"' in (site / "netlify/edge-functions/negotiate.js").read_text(encoding="utf-8")
+    assert 'path: "/catalog/*", excludedPath: "/catalog/assets/*"' in (site / "netlify/edge-functions/negotiate.js").read_text(encoding="utf-8")
     vercel = hosting.files(url, "vercel", ["assets/a.0123456789.css"])
     config = json.loads(vercel[0].data)
     assert all(h["source"].startswith("/catalog/") for h in config["headers"])
-    assert b'matcher: "/catalog/:path((?!assets/).*)"' in vercel[1].data
+    assert b'matcher: "/catalog/((?!assets/).*)"' in vercel[1].data
     assert hosting.site_root("https://example.org") == "/"
     assert hosting.site_root("https://example.org/a/b") == "/a/b/"
 

@@ -68,7 +68,8 @@ def headers_file(root: str, rules) -> bytes:
 
 
 def vercel_json(root: str, rules) -> bytes:
-    """Return vercel.json: the same headers, and Vary: Accept on the negotiated pages."""
+    """Return vercel.json: the same headers, and Vary: Accept on all but the assets (the
+    middleware may answer any page's URL with its twin)."""
     def source(kind: str, path: str) -> str:
         if kind == "suffix":
             return root + "(.*)" + path.replace(".", "\\.")
@@ -76,7 +77,7 @@ def vercel_json(root: str, rules) -> bytes:
 
     headers = [{"source": source(kind, path), "headers": [{"key": k, "value": v} for k, v in h.items()]}
                for kind, path, h in rules]
-    headers.append({"source": root + ":path((?!assets/).*/)?", "headers": [{"key": "Vary", "value": "Accept"}]})
+    headers.append({"source": root + "((?!assets/).*)", "headers": [{"key": "Vary", "value": "Accept"}]})
     config = {"$schema": "https://openapi.vercel.sh/vercel.json", "headers": headers}
     return (json.dumps(config, indent=2) + "\n").encode()
 
@@ -108,10 +109,12 @@ def files(url: str, host: str | None, assets: list[str]) -> list[Output]:
                 Output("_worker.js", (module + CLOUDFLARE).encode())]
     if host == "netlify":
         toml = NETLIFY_TOML.format(function=NETLIFY_FUNCTION.rpartition("/")[0])
-        config = f"\nexport const config = {{ path: {json.dumps(root + '*')} }};\n"
+        # assets/ is left to the static files, which get the _headers rules
+        config = (f"\nexport const config = {{ path: {json.dumps(root + '*')}, "
+                  f"excludedPath: {json.dumps(root + 'assets/*')} }};\n")
         return [Output("_headers", headers_file(root, rules)), Output("netlify.toml", toml.encode()),
                 Output(NETLIFY_FUNCTION, (module + NETLIFY + config).encode())]
-    matcher = f"\nexport const config = {{ matcher: {json.dumps(root + ':path((?!assets/).*)')} }};\n"
+    matcher = f"\nexport const config = {{ matcher: {json.dumps(root + '((?!assets/).*)')} }};\n"
     return [Output("vercel.json", vercel_json(root, rules)), Output("middleware.js", (module + VERCEL + matcher).encode())]
 
 
