@@ -100,9 +100,11 @@ def validate(project: Path, strict: bool, fmt: str) -> None:
 @click.option("--no-cache", is_flag=True,
               help="Ignore .modelcat-cache/: parse every record and render every page.")
 @click.option("--timings", is_flag=True, help="Print the time of each build phase.")
+@click.option("--hosting", type=click.Choice(["cloudflare", "netlify", "vercel", "github"]), default=None,
+              help="Add that host's files to the site: headers, Markdown negotiation (README \"Hosting\").")
 @format_option
 def build(project: Path, out: Path | None, base_url: str | None, strict: bool, workers: int | None,
-          no_cache: bool, timings: bool, fmt: str) -> None:
+          no_cache: bool, timings: bool, hosting: str | None, fmt: str) -> None:
     """Validate, then render the whole site into --out atomically."""
     from generator.build import build_command
     from generator.problems import CatalogError, formatter
@@ -110,7 +112,7 @@ def build(project: Path, out: Path | None, base_url: str | None, strict: bool, w
     root = _project(project)
     show = formatter(fmt, root)
     try:
-        build_command(root, out, base_url, strict, workers, not no_cache, timings, show)
+        build_command(root, out, base_url, strict, workers, not no_cache, timings, show, hosting)
     except CatalogError as exc:
         exc.show_problem = show
         raise
