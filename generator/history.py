@@ -9,8 +9,9 @@ edits are the current state, not history. Outside git, in a shallow clone, or wi
 
 Nothing of the repository is run: only `git log` and `git cat-file`, which read objects and
 start no hooks, pagers, diff drivers or fsmonitor (those are also switched off explicitly).
-Blob facts are cached by blob id in .modelcat-cache/, so a new commit parses only the
-files it touched. tests/test_history.py makes dated commits in a temporary repository.
+Blob facts are cached by blob id in .modelcat-cache/history.json (sealed, generator.cache),
+so a new commit parses only the files it touched, and the derived history by HEAD, so a
+build of the same commit reads no git log at all. tests/test_history.py makes dated commits in a temporary repository.
 """
 
 from __future__ import annotations
@@ -25,6 +26,8 @@ from typing import Any
 
 import yaml
 
+from generator.cache import read_cache_file, write_cache_file
+
 # The facts of a model whose changes are its history, as dotted paths of its record.
 FACT_KEYS = ("pricing", "limits", "modalities", "capabilities", "status", "deprecation", "lifecycle",
              "kind", "offers")
@@ -33,7 +36,7 @@ DEFAULTS = {"status": "active"}
 DEFAULT_FALSE = "capabilities."  # a capability left out is false
 MAX_BLOB_BYTES = 5 * 1024 * 1024  # as the loader: a record is a few KB
 MAX_LEAF_ITEMS = 64  # a fact's list (modalities) is short; anything longer is not a fact we show
-FORMAT = 1
+FORMAT = 2  # 2: sealed (generator.cache), with the history at the last HEAD
 GIT_SAFE = ("-c", "core.fsmonitor=false", "-c", "core.hooksPath=/dev/null", "-c", "diff.external=",
             "--no-pager", "--literal-pathspecs")
 
@@ -77,6 +80,7 @@ class History:
     head: str | None
     models: dict[str, ModelHistory] = field(default_factory=dict)
     note: str | None = None
+    commits: tuple[str, ...] = ()  # the commits that changed model files, oldest first
 
     def of(self, model_id: str) -> tuple[Entry, ...]:
         h = self.models.get(model_id)
@@ -175,13 +179,16 @@ def _repository(project: Path) -> tuple[Path, str, str] | str:
     return root, rel, head
 
 
-def read_history(project: Path, cache_dir: Path | None = None) -> History:
-    """Return the history of project/catalog/models from the commits of its repository."""
+def read_history(project: Path, cache: bool = False) -> History:
+    """Return the history of project/catalog/models from the commits of its repository;
+    cache: keep it in project/.modelcat-cache/ (by HEAD, and each file version's facts by blob id)."""
     where = _repository(project)
     if isinstance(where, str):
         return History(head=None, note=where)
     root, rel, head = where
-    cache = _Cache(cache_dir) if cache_dir is not None else None
+    cache = _Cache(project) if cache else None
+    if cache is not None and cache.head == [head, rel]:
+        return cache.history  # the same commit: its history as the last build derived it
     try:
         commits = _commits(root, rel)
         blobs = _blob_facts(root, {b for _, _, files in commits for _, b in files if b},
@@ -189,9 +196,9 @@ def read_history(project: Path, cache_dir: Path | None = None) -> History:
     except (_NoHistory, subprocess.TimeoutExpired, OSError) as exc:
         return History(head=None, note=f"cannot read the catalog's git history ({exc}): no price history")
     history = _derive(commits, blobs, f"{rel}/models/")
-    history = History(head=head, models=history)
+    history = History(head=head, models=history, commits=tuple(sha for sha, _, files in commits if files))
     if cache is not None:
-        cache.save(history, blobs)
+        cache.save(history, blobs, rel)
     return history
 
 
@@ -220,6 +227,13 @@ def _commits(root: Path, rel: str) -> list[tuple[str, str, list[tuple[str, str |
             files.append((name, None if status.startswith("D") or set(new_blob) == {"0"} else new_blob))
         commits.append((sha, date, files))
     return commits
+
+
+def head_stamp(project: Path) -> str:
+    """Return what names the history a build would read (HEAD, shallow or not), cheaply: one
+    `git rev-parse`; "-" outside git. A new commit changes it, so the build is not a no-op."""
+    where = _repository(project)
+    return where if isinstance(where, str) else f"{where[2]} {where[1]}"
 
 
 def _blob_facts(root: Path, wanted: set[str], known: dict[str, dict]) -> dict[str, dict]:
@@ -292,25 +306,52 @@ def _derive(commits, blobs: dict[str, dict], prefix: str) -> dict[str, ModelHist
 
 
 class _Cache:
-    """.modelcat-cache/history.json: the facts of each file version, by blob id."""
+    """.modelcat-cache/history.json: the facts of each file version, by blob id, and the
+    history derived at the last HEAD. Sealed with the user's key (generator.cache), so a
+    planted or copied cache is not used; a cache that cannot be read is rebuilt quietly."""
 
-    def __init__(self, folder: Path):
-        self.path = folder / "history.json"
+    NAME = "history.json"
+
+    def __init__(self, project: Path):
+        self.project = project
         self.blobs: dict[str, dict] = {}
+        self.head: list | None = None
+        self.history: History | None = None
         try:
-            with open(self.path, "rb") as fh:
-                data = json.loads(fh.read(256 * 1024 * 1024))
+            raw = read_cache_file(project, self.NAME)
+            data = json.loads(raw) if raw is not None else None
         except (OSError, ValueError):
             return
         if not isinstance(data, dict) or data.get("format") != FORMAT or not isinstance(data.get("blobs"), dict):
             return
         self.blobs = {k: v for k, v in data["blobs"].items() if isinstance(v, dict)}
-
-    def save(self, history: History, blobs: dict[str, dict]) -> None:
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = self.path.with_name(f"history.json.{os.getpid()}.tmp")
-            tmp.write_text(json.dumps({"format": FORMAT, "blobs": blobs}, sort_keys=True), encoding="utf-8")
-            os.replace(tmp, self.path)
+            self.history = _history_from_json(data["history"])
+            self.head = data["head"]
+        except (KeyError, TypeError, ValueError, AttributeError):
+            self.history = self.head = None
+
+    def save(self, history: History, blobs: dict[str, dict], rel: str) -> None:
+        data = {"format": FORMAT, "blobs": blobs, "head": [history.head, rel], "history": _history_json(history)}
+        try:
+            write_cache_file(self.project, self.NAME, json.dumps(data, sort_keys=True).encode("utf-8"))
         except OSError:
-            pass
+            pass  # warned once by generator.cache, or a read-only project: no cache
+
+
+def _history_json(h: History) -> dict:
+    return {"head": h.head, "commits": list(h.commits), "models": [
+        [m.id, [[e.date, e.commit, [[k, old, new] for k, (old, new) in e.changes.items()]] for e in m.entries],
+         None if m.removed is None else [m.removed.date, m.removed.commit, m.removed.name, m.removed.provider,
+                                         m.removed.replacement, m.removed.facts]]
+        for m in h.models.values()]}
+
+
+def _history_from_json(data: dict) -> History:
+    models = {}
+    for mid, entries, removed in data["models"]:
+        models[mid] = ModelHistory(
+            str(mid), tuple(Entry(str(d), str(c), {str(k): (old, new) for k, old, new in ch})
+                            for d, c, ch in entries),
+            None if removed is None else Removal(*removed))
+    return History(head=str(data["head"]), models=models, commits=tuple(map(str, data["commits"])))

@@ -101,11 +101,13 @@ def test_uncommitted_edits_are_not_history(repo):
         edit(project, MODEL_PATH, "input: 9", "input: 0.01")
 
 
-def test_the_blob_cache_gives_the_same_history(repo, tmp_path):
+def test_the_cache_gives_the_same_history_and_is_sealed(repo):
     project, _ = repo
-    cold = read_history(project, cache_dir=tmp_path)
-    assert (tmp_path / "history.json").is_file()
-    assert read_history(project, cache_dir=tmp_path) == cold == read_history(project)
+    cold = read_history(project, cache=True)
+    path = project / ".modelcat-cache" / "history.json"
+    assert path.read_bytes().startswith(b"modelcat-sealed-1 ")
+    assert read_history(project, cache=True) == cold == read_history(project)
+    assert cold.commits and cold.commits[-1] == cold.head
 
 
 def test_outside_git_and_in_a_shallow_clone_there_is_a_note_and_no_history(repo, tmp_path):
