@@ -94,6 +94,7 @@ def site_producers():
         ("twins", twins.provider_twins), ("twins", twins.doc_twins),
         ("api json", data.api_files), ("llms.txt", llms.llms_files),
         ("openapi", openapi.openapi_files), ("sitemap+feed", feeds.feed_files),
+        ("history", pages.changelog_pages), ("history", pages.removed_model_pages),
     )
 
 
@@ -152,6 +153,7 @@ def model_keys(site: Site, digests: dict[str, str], global_key: str) -> dict[str
         parts += [f"f{o.id}:{digests['model:' + o.id]}" for o in m.family_siblings]
         if m.replacement is not None:
             parts.append(f"r{m.replacement.id}:{digests['model:' + m.replacement.id]}")
+        parts.append(repr(m.history))  # its git history (generator.history)
         keys[m.id] = _blake(*parts)
     return keys
 
@@ -349,7 +351,9 @@ def _build(project: Path, out: Path | None, base_url: str | None, strict: bool,
 
     with timings("stamp"):
         theme = theme_fingerprint(project)
-        options = json.dumps([base_url, strict, os.environ.get("SOURCE_DATE_EPOCH", ""), hosting])
+        from generator.history import head_stamp  # a new commit is a new history: not a no-op
+
+        options = json.dumps([base_url, strict, os.environ.get("SOURCE_DATE_EPOCH", ""), hosting, head_stamp(project)])
         stamps = catalog_stamps(project) if use_cache else None
         stamp = _blake(theme, options, stamps) if stamps else None
     if memo is not None and stamp and memo.data.get("stamp") == stamp and memo.out_matches(out):
@@ -370,7 +374,8 @@ def _build(project: Path, out: Path | None, base_url: str | None, strict: bool,
 
     cache = RecordCache(project) if use_cache else None
     try:
-        site, warnings = load_catalog(project, base_url=base_url, strict=strict, cache=cache, workers=workers)
+        site, warnings = load_catalog(project, base_url=base_url, strict=strict, cache=cache, workers=workers,
+                                      history=True)
     finally:
         if cache is not None:
             with timings("cache save"):

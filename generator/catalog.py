@@ -32,8 +32,11 @@ def check_catalog(project: Path, cache=None, workers: int = 1) -> tuple[Records,
 
 
 def load_catalog(project: Path, base_url: str | None = None, strict: bool = False,
-                 cache=None, workers: int = 1) -> tuple[Site, list[Problem]]:
-    """Return (resolved site, warnings), or raise CatalogError listing every problem."""
+                 cache=None, workers: int = 1, history: bool = False) -> tuple[Site, list[Problem]]:
+    """Return (resolved site, warnings), or raise CatalogError listing every problem.
+
+    history: also read the catalog's git history (once, cached with the build cache) and
+    attach it; where there is none, say why in one `note:` line (not a warning)."""
     records, problems = check_catalog(project, cache, workers)
     if strict:
         problems = [p.as_error() for p in problems]
@@ -41,4 +44,21 @@ def load_catalog(project: Path, base_url: str | None = None, strict: bool = Fals
     if errors or records.site is None:
         raise CatalogError(problems)
     with timings("resolve"):
-        return build_site(records, base_url), problems
+        site = build_site(records, base_url)
+    if history:
+        site = with_history(project, site, cache is not None)
+    return site, problems
+
+
+def with_history(project: Path, site: Site, cache: bool) -> Site:
+    """Return site with its git history attached; print the note when there is none."""
+    import click
+
+    from generator.history import read_history
+    from generator.site import attach_history
+
+    with timings("history"):
+        found = read_history(project, cache=cache)
+        if found.note:
+            click.echo(f"note: {found.note}", err=True)
+        return attach_history(site, found)

@@ -9,6 +9,7 @@ tests/test_site.py checks the derived figures against hand-worked values.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import functools
 import os
@@ -100,6 +101,12 @@ class ModelEntry(_Linked):
     capabilities: tuple[tuple[str, str, bool], ...] = ()  # (key, label, yes/no), all seven
     lastmod: datetime.date = datetime.date(1970, 1, 1)
     site_record: "schema.SiteRecord | None" = None
+    history: tuple = ()  # generator.history.Entry, oldest first: set by attach_history
+
+    @functools.cached_property
+    def price_history(self) -> "PriceHistory":
+        """Its prices at each commit that changed them (attach_history)."""
+        return price_history(self)
 
     # Derived here, once per model, but on first use: only the pages being rendered need
     # them, so an incremental build (or a worker) computes them for its own models only.
@@ -147,6 +154,11 @@ class Site:
     market_tokens: int  # the volume market share divides by
     build_date: datetime.date  # from the data or SOURCE_DATE_EPOCH, never the clock
     newest: tuple[ModelEntry, ...] = field(default=())  # by release date, newest first
+    # the catalog's git history (attach_history): changes newest first, removed models by id
+    changes: tuple["Change", ...] = ()
+    removed: tuple["RemovedModel", ...] = ()
+    history_note: str | None = None  # why there is no history (outside git, shallow clone)
+    has_history: bool = False
 
     @property
     def name(self) -> str:
@@ -444,3 +456,186 @@ def faq(m: ModelEntry, site: schema.SiteRecord) -> tuple[FaqItem, ...]:
     items.extend(FaqItem(f.q, f.a, False) for f in rec.faq)
     return tuple(items)
 
+
+
+# --- history: the catalog's git history (generator.history) on the resolved site ---------------
+
+CHANGE_KINDS = {"new": "New model", "price": "Price change", "deprecation": "Deprecated", "removal": "Removed"}
+
+
+@dataclass(frozen=True, eq=False)
+class PriceChange:
+    field: str  # "input", "output", "cached_input", ...
+    old: float | None
+    new: float | None
+
+    @property
+    def percent(self) -> float | None:
+        """Return the change in percent of the old price, None when there is none to divide by."""
+        if not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in (self.old, self.new)):
+            return None
+        return (self.new - self.old) / self.old * 100 if self.old else None
+
+    @property
+    def percent_text(self) -> str:
+        p = self.percent
+        return "" if p is None else f"{p:+.1f}%".replace(".0%", "%")
+
+    @property
+    def label(self) -> str:
+        return self.field.replace("_", " ")
+
+
+@dataclass(frozen=True, eq=False)
+class Change:
+    """One line of the changelog and one entry of feed.xml."""
+
+    date: str  # YYYY-MM-DD, the commit's
+    commit: str
+    seq: int  # the commit's place in the history, oldest first
+    kind: str  # new, price, deprecation, removal
+    model_id: str
+    name: str
+    path: str  # the model's page, also for a removed model (its removed page)
+    model: "ModelEntry | None" = None  # None for a removed model
+    prices: tuple[PriceChange, ...] = ()
+    replacement: str | None = None
+    deprecation_date: str | None = None
+
+    @property
+    def kind_label(self) -> str:
+        return CHANGE_KINDS[self.kind]
+
+    @property
+    def md_path(self) -> str | None:
+        return self.model.md_path if self.model is not None else None
+
+
+@dataclass(frozen=True, eq=False)
+class RemovedModel:
+    """A model whose record left the catalog: its page stays, saying when and what replaces it."""
+
+    id: str
+    provider_id: str
+    slug: str
+    name: str
+    provider_name: str
+    path: str
+    date: str
+    commit: str
+    added: str | None
+    replacement_id: str | None
+    replacement: ModelEntry | None
+    history: tuple = ()
+
+
+@dataclass(frozen=True, eq=False)
+class PricePoint:
+    date: str
+    commit: str
+    input: float | None
+    output: float | None
+    changes: tuple[PriceChange, ...]
+
+
+@dataclass(frozen=True, eq=False)
+class PriceHistory:
+    points: tuple[PricePoint, ...] = ()
+    chart: dict | None = None  # {"width", "height", "series": [(name, "x,y x,y"...)], "ticks"}
+
+
+def _number(v) -> float | None:
+    return v if isinstance(v, (int, float)) and not isinstance(v, bool) else None
+
+
+def price_history(m: ModelEntry) -> PriceHistory:
+    """Return a model's prices when it was added and after each commit that changed them."""
+    if not m.history:
+        return PriceHistory()
+    from generator.history import facts_of
+
+    keys = {k for e in m.history for k in e.changes if k.startswith("pricing.")} | {"pricing.input", "pricing.output"}
+    now = facts_of(m.record.model_dump(mode="json"))
+    state = {}
+    for k in keys:  # the price before its first change; a price never changed is the record's
+        first = next((e.changes[k] for e in m.history if k in e.changes), None)
+        state[k] = first[0] if first is not None else now.get(k)
+    points = []
+    for i, e in enumerate(m.history):
+        changed = sorted(k for k in e.changes if k.startswith("pricing."))
+        for k in changed:
+            state[k] = e.changes[k][1]
+        if i == 0 or changed:
+            points.append(PricePoint(e.date, e.commit, _number(state.get("pricing.input")),
+                                     _number(state.get("pricing.output")),
+                                     tuple(PriceChange(k[len("pricing."):], *e.changes[k]) for k in changed)))
+    return PriceHistory(tuple(points), _chart(points) if len(points) > 1 else None)
+
+
+def _chart(points: list[PricePoint], width: int = 560, height: int = 160, pad: int = 8) -> dict | None:
+    """Return the polylines of input and output price over time, in SVG user units (y down)."""
+    days = [datetime.date.fromisoformat(p.date).toordinal() for p in points]
+    span = days[-1] - days[0]
+    xs = [(d - days[0]) / span if span else i / (len(points) - 1) for i, d in enumerate(days)]
+    top = max((v for p in points for v in (p.input, p.output) if v is not None), default=None)
+    if not top:
+        return None
+    series = []
+    for name in ("input", "output"):
+        pts = [(x, getattr(p, name)) for x, p in zip(xs, points) if getattr(p, name) is not None]
+        if len(pts) > 1:
+            series.append((name, " ".join(f"{pad + x * (width - 2 * pad):.1f},{pad + (1 - v / top) * (height - 2 * pad):.1f}"
+                                          for x, v in pts)))
+    if not series:
+        return None
+    return {"width": width, "height": height, "series": series, "top": top,
+            "first": points[0].date, "last": points[-1].date}
+
+
+def attach_history(site: Site, history) -> Site:
+    """Return the site with each model's history, the changelog and the removed models
+    (history: a generator.history.History)."""
+    for m in site.models:
+        entries = history.of(m.id)
+        if entries:
+            object.__setattr__(m, "history", entries)
+    seq = {sha: i for i, sha in enumerate(history.commits)}
+    changes: list[Change] = []
+    removed: list[RemovedModel] = []
+    for mid, h in history.models.items():
+        m = site.models_by_id.get(mid)
+        if m is None and h.removed is None:
+            continue  # deleted but not committed: no page to point at, no entry
+        pid, slug = mid.split("/", 1)
+        path = f"models/{pid}/{slug}/"
+        name = m.name if m is not None else h.removed.name
+        for i, e in enumerate(h.entries):
+            base = dict(date=e.date, commit=e.commit, seq=seq.get(e.commit, -1), model_id=mid, name=name,
+                        path=path, model=m)
+            if not e.changes:
+                changes.append(Change(kind="new", **base))
+                continue
+            prices = tuple(PriceChange(k[len("pricing."):], *e.changes[k]) for k in e.changes if k.startswith("pricing."))
+            if prices:
+                changes.append(Change(kind="price", prices=prices, **base))
+            status = e.changes.get("status")
+            scheduled = e.changes.get("deprecation.date")
+            if (status and status[1] == "deprecated") or (scheduled and scheduled[0] is None and scheduled[1]):
+                rep = e.changes.get("deprecation.replacement", (None, None))[1]
+                changes.append(Change(kind="deprecation", replacement=rep if isinstance(rep, str) else None,
+                                      deprecation_date=str(scheduled[1]) if scheduled and scheduled[1] else None,
+                                      **base))
+        if m is None:
+            r = h.removed
+            rep = r.replacement if isinstance(r.replacement, str) else None
+            provider = site.providers_by_id.get(pid)
+            removed.append(RemovedModel(mid, pid, slug, r.name, provider.name if provider else pid, path, r.date,
+                                        r.commit, h.entries[0].date if h.entries else None, rep,
+                                        site.models_by_id.get(rep) if rep else None, h.entries))
+            changes.append(Change(date=r.date, commit=r.commit, seq=seq.get(r.commit, -1), kind="removal",
+                                  model_id=mid, name=r.name, path=path, replacement=rep))
+    order = {k: i for i, k in enumerate(CHANGE_KINDS)}
+    changes.sort(key=lambda c: (c.model_id, order[c.kind]))
+    changes.sort(key=lambda c: (c.date, c.seq), reverse=True)  # stable: newest first, ids ascending within
+    return dataclasses.replace(site, changes=tuple(changes), removed=tuple(sorted(removed, key=lambda r: r.id)),
+                               history_note=history.note, has_history=history.head is not None)

@@ -44,6 +44,13 @@ class ModelUrls(BaseModel):
     json_: str = Field(alias="json", description="absolute URL of this document")
 
 
+class HistoryEntry(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    date: str = Field(description="the commit's date, YYYY-MM-DD (UTC)")
+    commit: str = Field(description="the commit's full sha")
+    changes: dict[str, list] = Field(description='changed facts: {"<field path>": [old, new]}; {} when added')
+
+
 class ModelDocument(schema.ModelRecord):
     """A model of the catalog as published: its record plus derived figures."""
 
@@ -59,6 +66,8 @@ class ModelDocument(schema.ModelRecord):
     rank: Annotated[int, Field(ge=1)] | None = Field(description="leaderboard rank by usage tokens, 1-based")
     collections: list[str] = Field(description="ids of the collections the model belongs to")
     urls: ModelUrls
+    history: list[HistoryEntry] = Field(description="commits that changed its facts, oldest first (CONTRACT.md "
+                                                     "section 4); [] without the catalog's git history")
 
 
 def model_schema(ref_template: str = "#/$defs/{model}") -> dict:
@@ -95,6 +104,7 @@ def model_document(site: Site, m: ModelEntry) -> dict:
         rank=m.rank,
         collections=[c.id for c in m.collections],
         urls={"html": site.absolute(m.path), "md": site.absolute(m.md_path), "json": site.absolute(m.json_path)},
+        history=[e.as_json() for e in m.history],
     )
     return doc
 

@@ -13,6 +13,7 @@ import datetime
 import re
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
+from urllib.parse import urlsplit
 
 from generator import formats
 from generator.render.context import RenderContext
@@ -52,6 +53,10 @@ def html_pages(site: Site) -> list[tuple[str, datetime.date]]:
     if site.leaderboard:  # no leaderboard page without usage figures
         pages += listing("leaderboard/", len(site.leaderboard), built)
     pages += [(d.path, built) for d in site.docs]
+    # history: the changelog's pages and the pages kept for removed models
+    changed = datetime.date.fromisoformat(site.changes[0].date) if site.changes else built
+    pages += listing("changelog/", len(site.changes), changed)
+    pages += [(r.path, datetime.date.fromisoformat(r.date)) for r in site.removed]
     return pages
 
 
@@ -131,11 +136,69 @@ def feed(site: Site, entries: int = FEED_ENTRIES) -> Output:
     return Output("feed.xml", _xml(root))
 
 
+def change_id(site: Site, c) -> str:
+    """Return a change's Atom id, the same in every build: a tag URI (RFC 4151) of the site's
+    host, the day, the commit, the model and the kind of change."""
+    host = urlsplit(site.url).hostname or "localhost"
+    return f"tag:{host},{c.date}:{c.commit}/{c.model_id}/{c.kind}"
+
+
+def _change_text(site: Site, c) -> tuple[str, str]:
+    """Return the (title, summary) of a change's feed entry."""
+    if c.kind == "new":
+        m = c.model
+        rec = m.record
+        return (f"New: {c.name}", f"{rec.summary} ({c.model_id}: input {formats.price(rec.pricing.input)}, output "
+                f"{formats.price(rec.pricing.output)} per 1M tokens; {formats.number(rec.limits.context)} "
+                "tokens of context.)")
+    rep = f"; replacement: {c.replacement}" if c.replacement else ""
+    if c.kind == "price":
+        parts = [f"{p.label} {formats.price(p.old)} -> {formats.price(p.new)}"
+                 + (f" ({p.percent_text})" if p.percent_text else "") for p in c.prices]
+        return f"Price change: {c.name}", f"{c.model_id}: " + "; ".join(parts) + " per 1M tokens."
+    if c.kind == "deprecation":
+        when = f" from {c.deprecation_date}" if c.deprecation_date else ""
+        return f"Deprecated: {c.name}", f"{c.model_id} is deprecated{when}{rep}."
+    return f"Removed: {c.name}", f"{c.model_id} was removed from the catalog{rep}."
+
+
+def change_feed(site: Site, entries: int = FEED_ENTRIES) -> Output:
+    """Return feed.xml from the catalog's history: one entry per change, newest first, dated
+    by its commit, with an id that stays the same across builds (change_id)."""
+    changes = site.changes[:entries]
+    ET.register_namespace("", ATOM_NS)
+    a = f"{{{ATOM_NS}}}"
+    root = ET.Element(f"{a}feed")
+    ET.SubElement(root, f"{a}title").text = xml_text(f"Changes on {site.name}")
+    if site.record.tagline:
+        ET.SubElement(root, f"{a}subtitle").text = xml_text(site.record.tagline)
+    ET.SubElement(root, f"{a}id").text = site.absolute("feed.xml")
+    ET.SubElement(root, f"{a}link", rel="self", type="application/atom+xml", href=site.absolute("feed.xml"))
+    ET.SubElement(root, f"{a}link", rel="alternate", type="text/html", href=site.absolute("changelog/"))
+    ET.SubElement(root, f"{a}updated").text = f"{changes[0].date}T00:00:00Z"
+    author = ET.SubElement(root, f"{a}author")
+    ET.SubElement(author, f"{a}name").text = xml_text(site.name)
+    ET.SubElement(root, f"{a}generator").text = "modelcat"
+    for c in changes:
+        title, summary = _change_text(site, c)
+        entry = ET.SubElement(root, f"{a}entry")
+        ET.SubElement(entry, f"{a}title").text = xml_text(title)
+        ET.SubElement(entry, f"{a}id").text = change_id(site, c)
+        ET.SubElement(entry, f"{a}link", rel="alternate", type="text/html", href=site.absolute(c.path))
+        if c.md_path:
+            ET.SubElement(entry, f"{a}link", rel="alternate", type="text/markdown", href=site.absolute(c.md_path))
+        ET.SubElement(entry, f"{a}published").text = f"{c.date}T00:00:00Z"
+        ET.SubElement(entry, f"{a}updated").text = f"{c.date}T00:00:00Z"
+        ET.SubElement(entry, f"{a}category", term=c.kind, label=xml_text(c.kind_label))
+        ET.SubElement(entry, f"{a}summary").text = xml_text(summary)
+    return Output("feed.xml", _xml(root))
+
+
 def feed_files(ctx: RenderContext) -> Iterator[Output]:
     site = ctx.site
     yield from sitemap_files(site)
     yield robots(site)
-    yield feed(site)
+    yield change_feed(site) if site.changes else feed(site)  # without history: the newest models
 
 
 FEED_PRODUCERS = (feed_files,)

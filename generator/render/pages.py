@@ -254,5 +254,55 @@ def _clip(text: str, limit: int = 158) -> str:
     return cut.rstrip(",;:.") + "…"
 
 
+# --- history: the changelog and removed models' pages (generator.history, site.attach_history) ---
+
+CHANGELOG_PATH = "changelog/"
+CHANGELOG_MD = "changelog.md"
+CHANGELOG_MD_MAX = 2000  # changes in changelog.md; the HTML pages list every one
+
+
+def by_day(changes) -> list[tuple[str, list]]:
+    """Return changes (newest first) grouped by their day, in the same order."""
+    days: list[tuple[str, list]] = []
+    for c in changes:
+        if not days or days[-1][0] != c.date:
+            days.append((c.date, []))
+        days[-1][1].append(c)
+    return days
+
+
+def changelog_pages(ctx: RenderContext) -> Iterator[Output]:
+    """Yield changelog/ (paged, newest first, grouped by day) and its twin changelog.md."""
+    site = ctx.site
+    page = PageInfo(path=CHANGELOG_PATH, title=f"Changelog — new models, price changes, removals · {site.name}",
+                    description=f"Every change to the {site.name} catalog, newest first: new models, price changes, "
+                                "deprecations and removals, from the catalog's history.",
+                    kind="changelog", md_twin=CHANGELOG_MD,
+                    breadcrumbs=(Breadcrumb("Models", ""), Breadcrumb("Changelog", None)))
+    for lp in paginate(site.changes, CHANGELOG_PATH):
+        first = page if lp.number == 1 else dataclasses.replace(
+            page, path=lp.path, title=f"{page.title} — page {lp.number} of {lp.count}", jsonld=[],
+            breadcrumbs=page.breadcrumbs[:-1] + (Breadcrumb("Changelog", CHANGELOG_PATH),
+                                                 Breadcrumb(f"Page {lp.number}", None)))
+        yield render(ctx, "changelog.html", first, listing=lp, days=by_day(lp.items))
+    shown = site.changes[:CHANGELOG_MD_MAX]
+    text = ctx.text.get_template("changelog.md.j2").render(
+        site=site, days=by_day(shown), total=len(site.changes), shown=len(shown), absolute=site.absolute)
+    yield Output(CHANGELOG_MD, (text.strip("\n") + "\n").encode("utf-8"))
+
+
+def removed_model_pages(ctx: RenderContext) -> Iterator[Output]:
+    """Yield a page at the URL of each model that left the catalog: when, and what replaces it."""
+    site = ctx.site
+    for r in site.removed:
+        page = PageInfo(path=r.path, title=f"{r.name} ({r.id}) — removed from {site.name}",
+                        description=_clip(f"{r.name} by {r.provider_name} was removed from the {site.name} "
+                                          f"catalog on {r.date}."), kind="removed",
+                        breadcrumbs=(Breadcrumb("Models", ""), Breadcrumb("Changelog", CHANGELOG_PATH),
+                                     Breadcrumb(r.name, None)))
+        yield render(ctx, "removed_model.html", page, r=r)
+
+
 PAGE_PRODUCERS = (catalog_page, model_pages, provider_pages, providers_index, collection_pages, collections_index,
-                  pricing_page, compare_page, leaderboard_page, doc_pages, not_found_page)
+                  pricing_page, compare_page, leaderboard_page, doc_pages, not_found_page, changelog_pages,
+                  removed_model_pages)
