@@ -635,7 +635,7 @@ def attach_history(site: Site, history) -> Site:
             changes.append(Change(date=r.date, commit=r.commit, seq=seq.get(r.commit, -1), kind="removal",
                                   model_id=mid, name=r.name, path=path, replacement=rep))
     order = {k: i for i, k in enumerate(CHANGE_KINDS)}
-    changes.sort(key=lambda c: (c.model_id, order[c.kind]))
+    changes.sort(key=lambda c: (order[c.kind], c.model_id))
     changes.sort(key=lambda c: (c.date, c.seq), reverse=True)  # stable: newest first, ids ascending within
     return dataclasses.replace(site, changes=tuple(changes), removed=tuple(sorted(removed, key=lambda r: r.id)),
                                history_note=history.note, has_history=history.head is not None)

@@ -145,6 +145,8 @@ def change_id(site: Site, c) -> str:
 
 def _change_text(site: Site, c) -> tuple[str, str]:
     """Return the (title, summary) of a change's feed entry."""
+    if c.kind == "new" and c.model is None:  # added, and removed since
+        return f"New: {c.name}", f"{c.model_id} was added to the catalog."
     if c.kind == "new":
         m = c.model
         rec = m.record
