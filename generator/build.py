@@ -63,6 +63,7 @@ class BuildReport:
     models: int
     rendered: int = 0  # models rendered this time (the others were linked from the last build)
     up_to_date: bool = False
+    note: str | None = None  # why the site has no history (generator.history): one `note:` line
 
 
 # --- what gets rendered ------------------------------------------------------------------------
@@ -367,7 +368,8 @@ def _build(project: Path, out: Path | None, base_url: str | None, strict: bool,
         warnings = [Problem(*w) for w in memo.data.get("warnings", [])]
         d = memo.data
         return BuildReport(given, d.get("files", 0), d.get("pages", 0), d.get("bytes", 0),
-                           time.perf_counter() - start, warnings, d.get("model_count", 0), 0, up_to_date=True)
+                           time.perf_counter() - start, warnings, d.get("model_count", 0), 0, up_to_date=True,
+                           note=d.get("note"))
 
     from generator.catalog import load_catalog
     from generator.render.context import RenderContext
@@ -401,10 +403,11 @@ def _build(project: Path, out: Path | None, base_url: str | None, strict: bool,
 
         raise WriteError(f"cannot write the site to {shown}: {exc.strerror or exc} ({where})") from None
     report = BuildReport(given, writer.count, pages, writer.bytes, time.perf_counter() - start, warnings,
-                         len(site.models), len(todo))
+                         len(site.models), len(todo), note=site.history_note)
     if memo is not None:
         memo.save(out, stamp=stamp, models=keys, warnings=[dataclasses.astuple(w) for w in warnings], files=report.files,
-                  pages=report.pages, bytes=report.bytes, model_count=report.models, written=writer.records)
+                  pages=report.pages, bytes=report.bytes, model_count=report.models, written=writer.records,
+                  note=report.note)
     return report
 
 
@@ -553,6 +556,8 @@ def build_command(project: Path, out: Path | None, base_url: str | None, strict:
         progress.done()
     for w in report.warnings:
         click.echo(show_problem(w), err=True)
+    if report.note:
+        click.echo(f"note: {report.note}", err=True)
     if show_timings:
         for line in timings.lines():
             click.echo(line, err=True)

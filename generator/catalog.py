@@ -36,7 +36,8 @@ def load_catalog(project: Path, base_url: str | None = None, strict: bool = Fals
     """Return (resolved site, warnings), or raise CatalogError listing every problem.
 
     history: also read the catalog's git history (once, cached with the build cache) and
-    attach it; where there is none, say why in one `note:` line (not a warning)."""
+    attach it; where there is none, site.history_note says why (the build prints it as one
+    `note:` line, not a warning)."""
     records, problems = check_catalog(project, cache, workers)
     if strict:
         problems = [p.as_error() for p in problems]
@@ -51,14 +52,9 @@ def load_catalog(project: Path, base_url: str | None = None, strict: bool = Fals
 
 
 def with_history(project: Path, site: Site, cache: bool) -> Site:
-    """Return site with its git history attached; print the note when there is none."""
-    import click
-
+    """Return site with its git history attached (or, without one, the note why)."""
     from generator.history import read_history
     from generator.site import attach_history
 
     with timings("history"):
-        found = read_history(project, cache=cache)
-        if found.note:
-            click.echo(f"note: {found.note}", err=True)
-        return attach_history(site, found)
+        return attach_history(site, read_history(project, cache=cache))

@@ -19,6 +19,7 @@ from __future__ import annotations
 import datetime
 import json
 import os
+import re
 import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -253,19 +254,131 @@ def _blob_facts(root: Path, wanted: set[str], known: dict[str, dict]) -> dict[st
 
 
 def _parse(body: bytes) -> dict:
-    """Return the facts and the few names a removed model's page needs, of one file version."""
+    """Return the facts and the few names a removed model's page needs, of one file version.
+
+    Only the record's fact blocks are parsed (_fact_blocks): the prose around them (summary,
+    description, FAQ) is most of a record and none of its history. A file that is not plain
+    block-style YAML at the top level is parsed whole."""
     if len(body) > MAX_BLOB_BYTES:
         return {}
     import yaml  # here: a no-op build only asks for HEAD (head_stamp)
 
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     try:
-        data = yaml.load(body.decode("utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
-    except (yaml.YAMLError, UnicodeDecodeError, RecursionError, ValueError):
-        return {}  # a version that did not parse has no facts we can tell
+        text = body.decode("utf-8")
+    except UnicodeDecodeError:
+        return {}
+    data: Any = None
+    blocks = _fact_blocks(text)
+    if blocks is not None:
+        try:
+            data = {}
+            for key, block in blocks:  # each distinct block is read once per build
+                if block not in _BLOCKS:
+                    value = _simple_mapping(block, yaml, loader)
+                    if value is None:
+                        value = yaml.load(block, Loader=loader)
+                    if not isinstance(value, dict) or list(value) != [key]:
+                        raise ValueError(key)
+                    if len(_BLOCKS) > 100_000:
+                        _BLOCKS.clear()
+                    _BLOCKS[block] = value[key]
+                data[key] = _BLOCKS[block]
+        except (yaml.YAMLError, RecursionError, ValueError):
+            data = None  # an alias to a block left out, say: parse the whole file
+    if not isinstance(data, dict):
+        try:
+            data = yaml.load(text, Loader=loader)
+        except (yaml.YAMLError, RecursionError, ValueError):
+            return {}  # a version that did not parse has no facts we can tell
     if not isinstance(data, dict):
         return {}
     names = {k: data[k] for k in ("name",) if isinstance(data.get(k), str)}
     return {"facts": facts_of(data), **names}
+
+
+_KEY_LINE = re.compile(r"( *)([A-Za-z_][A-Za-z0-9_-]*)[ ]*:(?:[ ]+(.*))?")
+_NOT_STR_KEYS = frozenset("yes no true false on off null y n".split())
+_SCALARS: dict[str, Any] = {}  # a value's text -> its value
+_BLOCKS: dict[str, Any] = {}  # a fact block's text -> its value
+
+
+def _simple_mapping(text: str, yaml, loader) -> dict | None:
+    """Return the mapping of text when every line is `key: value` or `key:` nested by
+    indentation (what records' fact blocks are), None when any line is anything else.
+
+    PyYAML builds a Python object per node, which costs more than the whole of this: here
+    only each distinct value is given to YAML (`k: <value>`, so it resolves exactly as in
+    the file: numbers, dates, quoted strings, flow lists), once per build."""
+    root: dict = {}
+    stack: list[tuple[int, dict]] = [(0, root)]
+    pending: tuple[int, dict, str] | None = None
+    for line in text.splitlines():
+        stripped = line.lstrip(" ")
+        if not stripped or stripped[0] == "#":
+            continue
+        m = _KEY_LINE.fullmatch(line)
+        if m is None or m.group(2).lower() in _NOT_STR_KEYS:
+            return None
+        indent, key, rest = len(m.group(1)), m.group(2), (m.group(3) or "").strip()
+        if pending is not None:
+            at, parent, name = pending
+            pending = None
+            if indent > at:
+                parent[name] = {}
+                stack.append((indent, parent[name]))
+            else:
+                parent[name] = None
+        while stack[-1][0] > indent:
+            stack.pop()
+        if stack[-1][0] != indent:
+            return None
+        if not rest or rest[0] == "#":
+            pending = (indent, stack[-1][1], key)
+            continue
+        if rest[0] in "|>&*!?%@`-":
+            return None  # block scalars, anchors, tags...: YAML's own parser
+        if rest not in _SCALARS:
+            if len(_SCALARS) > 100_000:
+                _SCALARS.clear()
+            _SCALARS[rest] = yaml.load("k: " + rest, Loader=loader)["k"]
+        stack[-1][1][key] = _SCALARS[rest]
+    if pending is not None:
+        pending[1][pending[2]] = None
+    return root
+
+
+_TOP_KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*[ \t]*:(?:[ \t]|\r?\n|$)")
+_KEPT = frozenset(FACT_KEYS) | {"name"}
+
+
+def _fact_blocks(text: str) -> list[tuple[str, str]] | None:
+    """Return (key, text) of each top-level block of a block-style YAML mapping whose key is a
+    fact or the name, or None when the text is anything else (a document marker, a quoted or
+    complex key, no mapping at the top): then the caller parses it whole."""
+    out: list[tuple[str, str]] = []
+    lines: list[str] | None = None  # the block being kept
+    seen = False
+    for line in text.splitlines(keepends=True):
+        first = line[:1]
+        if first in ("#", "\n", "\r") or not line.strip():
+            if lines is not None:
+                lines.append(line)
+            continue
+        if first in (" ", "\t") or (first == "-" and line[1:2] in (" ", "\t", "\n", "\r", "")):
+            if not seen:
+                return None  # the top level is not a mapping
+            if lines is not None:
+                lines.append(line)  # the value of the key above (a sequence may start at column 0)
+            continue
+        if not _TOP_KEY.match(line):
+            return None
+        seen = True
+        key = line.split(":", 1)[0].rstrip()
+        lines = [line] if key in _KEPT else None
+        if lines is not None:
+            out.append((key, lines))  # type: ignore[arg-type]
+    return [(key, "".join(block)) for key, block in out]
 
 
 def _derive(commits, blobs: dict[str, dict], prefix: str) -> dict[str, ModelHistory]:

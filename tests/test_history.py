@@ -296,3 +296,39 @@ def test_a_new_commit_is_not_a_no_op(repo, tmp_path, monkeypatch):
     doc = json.loads((copy / f"site/models/{MODEL}.json").read_text(encoding="utf-8"))
     assert doc["history"][-1] == {"date": "2026-05-20", "commit": sha, "changes": {"pricing.input": [0.01, 0.012]}}
     assert f"{sha}/{MODEL}/price" in (copy / "site/feed.xml").read_text(encoding="utf-8")
+
+
+def test_parsing_only_the_fact_blocks_gives_the_facts_of_the_whole_file(tmp_path):
+    import yaml
+
+    from benchmarks.generate import generate_catalog
+    from generator.history import _fact_blocks, _parse
+
+    generate_catalog(tmp_path / "catalog", n=30, seed=5)
+    texts = [p.read_text(encoding="utf-8") for p in sorted((tmp_path / "catalog" / "models").rglob("*.yaml"))]
+    texts += [valid_files()[MODEL_PATH],
+              "name: a\nstrengths:\n- x\n- y\npricing:\n  input: 1\n",  # a sequence at column 0
+              "pricing: &p {input: 1}\noffers:\n- pricing: *p\n",
+              "base: &p {input: 2}\npricing: *p\n",  # an alias to a block left out: parsed whole
+              "---\npricing: {input: 3}\n", '"pricing": {input: 4}\n', "- pricing: 1\n"]
+    for text in texts:
+        whole = yaml.safe_load(text)
+        want = {"facts": facts_of(whole), **({"name": whole["name"]} if isinstance(whole.get("name"), str) else {})} \
+            if isinstance(whole, dict) else {}
+        assert _parse(text.encode()) == want, text
+    assert sum(len(b) for _, b in _fact_blocks(texts[0])) < len(texts[0]) / 2  # the prose is left out
+    assert _fact_blocks("---\npricing: 1\n") is None and _fact_blocks("- a\n") is None
+
+
+def test_the_quick_reader_of_fact_blocks_reads_as_yaml_does():
+    import yaml
+
+    from generator.history import _simple_mapping
+
+    for text in ["pricing:\n  input: 0.5 # usd\n  output: 1e-3\nstatus: 'deprecated'\n",
+                 "limits:\n  context: 0x10\n  max_output: 1_000\nmodalities:\n  input: [text, image]\n",
+                 "deprecation: {date: 2026-09-01, replacement: a/b}\nname: \"x: y\"\nkind:\n",
+                 "capabilities:\n    vision: yes\n    streaming: off\nlimits:\n  context: ~\n"]:
+        assert _simple_mapping(text, yaml, yaml.SafeLoader) == yaml.safe_load(text), text
+    for text in ["a: |\n  x\n", "a:\n  - x\n", "a: 1\n  b: 2\n", "yes: 1\n", "a: &x 1\n", "a: b\n c\n"]:
+        assert _simple_mapping(text, yaml, yaml.SafeLoader) is None, text
