@@ -10,8 +10,8 @@ edits are the current state, not history. Outside git, in a shallow clone, or wi
 Nothing of the repository is run: only `git log` and `git cat-file`, which read objects and
 start no hooks, pagers, diff drivers or fsmonitor (those are also switched off explicitly).
 Blob facts are cached by blob id in .modelcat-cache/history.json (sealed, generator.cache),
-so a new commit parses only the files it touched, and the derived history by HEAD, so a
-build of the same commit reads no git log at all. tests/test_history.py makes dated commits in a temporary repository.
+so a new commit parses only the files it touched, and the derived history by HEAD in
+history-head.json, so a build of the same commit reads no git log and no blob at all. tests/test_history.py makes dated commits in a temporary repository.
 """
 
 from __future__ import annotations
@@ -35,7 +35,7 @@ DEFAULTS = {"status": "active"}
 DEFAULT_FALSE = "capabilities."  # a capability left out is false
 MAX_BLOB_BYTES = 5 * 1024 * 1024  # as the loader: a record is a few KB
 MAX_LEAF_ITEMS = 64  # a fact's list (modalities) is short; anything longer is not a fact we show
-FORMAT = 2  # 2: sealed (generator.cache), with the history at the last HEAD
+FORMAT = 3  # 2: sealed (generator.cache), with the history at the last HEAD; 3: in its own file
 GIT_SAFE = ("-c", "core.fsmonitor=false", "-c", "core.hooksPath=/dev/null", "-c", "diff.external=",
             "--no-pager", "--literal-pathspecs")
 
@@ -90,8 +90,9 @@ class History:
         return [h for h in self.models.values() if h.removed is not None]
 
 
-def facts_of(data: Any) -> dict[str, Any]:
-    """Return the flat facts of one version of a record ({"pricing.input": 0.1, ...})."""
+def facts_of(data: Any, raw: bool = False) -> dict[str, Any]:
+    """Return the flat facts of one version of a record ({"pricing.input": 0.1, ...});
+    raw: without the defaults of what is not written."""
     out: dict[str, Any] = {}
     if not isinstance(data, dict):
         return out
@@ -119,6 +120,10 @@ def facts_of(data: Any) -> dict[str, Any]:
     for key in FACT_KEYS:
         if key in data:
             walk(key, data[key], 1)
+    return out if raw else _defaults(out)
+
+
+def _defaults(out: dict[str, Any]) -> dict[str, Any]:
     for key, default in DEFAULTS.items():
         out.setdefault(key, default)
     for key in [k for k, v in out.items() if k.startswith(DEFAULT_FALSE) and v is False]:
@@ -270,11 +275,13 @@ def _parse(body: bytes) -> dict:
         return {}
     data: Any = None
     blocks = _fact_blocks(text)
-    if blocks is not None:
+    if blocks is not None and len({k for k, _ in blocks}) == len(blocks):  # a key twice: parsed whole
         try:
-            data = {}
+            facts: dict[str, Any] = {}
+            name = None
             for key, block in blocks:  # each distinct block is read once per build
-                if block not in _BLOCKS:
+                hit = _BLOCKS.get(block)
+                if hit is None:
                     value = _simple_mapping(block, yaml, loader)
                     if value is None:
                         value = yaml.load(block, Loader=loader)
@@ -282,10 +289,14 @@ def _parse(body: bytes) -> dict:
                         raise ValueError(key)
                     if len(_BLOCKS) > 100_000:
                         _BLOCKS.clear()
-                    _BLOCKS[block] = value[key]
-                data[key] = _BLOCKS[block]
+                    v = value[key]
+                    hit = _BLOCKS[block] = (facts_of({key: v}, raw=True), v if key == "name" else None)
+                facts.update(hit[0])
+                if hit[1] is not None:
+                    name = hit[1]
+            return {"facts": _defaults(facts), **({"name": name} if isinstance(name, str) else {})}
         except (yaml.YAMLError, RecursionError, ValueError):
-            data = None  # an alias to a block left out, say: parse the whole file
+            pass  # an alias to a block left out, say: parse the whole file
     if not isinstance(data, dict):
         try:
             data = yaml.load(text, Loader=loader)
@@ -300,7 +311,7 @@ def _parse(body: bytes) -> dict:
 _KEY_LINE = re.compile(r"( *)([A-Za-z_][A-Za-z0-9_-]*)[ ]*:(?:[ ]+(.*))?")
 _NOT_STR_KEYS = frozenset("yes no true false on off null y n".split())
 _SCALARS: dict[str, Any] = {}  # a value's text -> its value
-_BLOCKS: dict[str, Any] = {}  # a fact block's text -> its value
+_BLOCKS: dict[str, tuple] = {}  # a fact block's text -> (its flat facts, the name if it is the name)
 
 
 def _simple_mapping(text: str, yaml, loader) -> dict | None:
@@ -352,33 +363,35 @@ _TOP_KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*[ \t]*:(?:[ \t]|\r?\n|$)")
 _KEPT = frozenset(FACT_KEYS) | {"name"}
 
 
+_TOP_LINE = re.compile(r"(?m)^(?=\S)")
+
+
 def _fact_blocks(text: str) -> list[tuple[str, str]] | None:
     """Return (key, text) of each top-level block of a block-style YAML mapping whose key is a
     fact or the name, or None when the text is anything else (a document marker, a quoted or
     complex key, no mapping at the top): then the caller parses it whole."""
+    chunks = _TOP_LINE.split(text)  # each starts at a line that starts in column 0
     out: list[tuple[str, str]] = []
-    lines: list[str] | None = None  # the block being kept
-    seen = False
-    for line in text.splitlines(keepends=True):
-        first = line[:1]
-        if first in ("#", "\n", "\r") or not line.strip():
-            if lines is not None:
-                lines.append(line)
-            continue
-        if first in (" ", "\t") or (first == "-" and line[1:2] in (" ", "\t", "\n", "\r", "")):
+    keep = seen = False
+    for chunk in chunks:
+        first = chunk[:1]
+        if first in ("#", "") or first.isspace() or (first == "-" and chunk[1:2] in (" ", "\t", "\n", "\r", "")):
+            # a comment in column 0 and the lines after it, or a sequence in column 0:
+            # the rest of the value of the key above
             if not seen:
-                return None  # the top level is not a mapping
-            if lines is not None:
-                lines.append(line)  # the value of the key above (a sequence may start at column 0)
+                if first == "-" or any(ln.strip() and not ln.lstrip().startswith("#") for ln in chunk.splitlines()):
+                    return None  # the top level is not a mapping
+            elif keep:
+                out[-1] = (out[-1][0], out[-1][1] + chunk)
             continue
-        if not _TOP_KEY.match(line):
+        if not _TOP_KEY.match(chunk):
             return None
         seen = True
-        key = line.split(":", 1)[0].rstrip()
-        lines = [line] if key in _KEPT else None
-        if lines is not None:
-            out.append((key, lines))  # type: ignore[arg-type]
-    return [(key, "".join(block)) for key, block in out]
+        key = chunk.split(":", 1)[0].rstrip()
+        keep = key in _KEPT
+        if keep:
+            out.append((key, chunk))
+    return out
 
 
 def _derive(commits, blobs: dict[str, dict], prefix: str) -> dict[str, ModelHistory]:
@@ -419,35 +432,44 @@ def _derive(commits, blobs: dict[str, dict], prefix: str) -> dict[str, ModelHist
 
 
 class _Cache:
-    """.modelcat-cache/history.json: the facts of each file version, by blob id, and the
-    history derived at the last HEAD. Sealed with the user's key (generator.cache), so a
-    planted or copied cache is not used; a cache that cannot be read is rebuilt quietly."""
+    """.modelcat-cache/history-head.json: the history derived at the last HEAD (all a build of
+    the same commit reads); history.json: the facts of each file version, by blob id, read
+    only when there are new commits. Sealed with the user's key (generator.cache), so a
+    planted or copied cache is not used; one that cannot be read is rebuilt quietly."""
 
-    NAME = "history.json"
+    BLOBS, HEAD = "history.json", "history-head.json"
 
     def __init__(self, project: Path):
         self.project = project
-        self.blobs: dict[str, dict] = {}
         self.head: list | None = None
         self.history: History | None = None
-        try:
-            raw = read_cache_file(project, self.NAME)
-            data = json.loads(raw) if raw is not None else None
-        except (OSError, ValueError):
-            return
-        if not isinstance(data, dict) or data.get("format") != FORMAT or not isinstance(data.get("blobs"), dict):
-            return
-        self.blobs = {k: v for k, v in data["blobs"].items() if isinstance(v, dict)}
+        data = self._read(self.HEAD)
         try:
             self.history = _history_from_json(data["history"])
             self.head = data["head"]
         except (KeyError, TypeError, ValueError, AttributeError):
             self.history = self.head = None
 
-    def save(self, history: History, blobs: dict[str, dict], rel: str) -> None:
-        data = {"format": FORMAT, "blobs": blobs, "head": [history.head, rel], "history": _history_json(history)}
+    def _read(self, name: str) -> dict:
         try:
-            write_cache_file(self.project, self.NAME, json.dumps(data, sort_keys=True).encode("utf-8"))
+            raw = read_cache_file(self.project, name)
+            data = json.loads(raw) if raw is not None else None
+        except (OSError, ValueError):
+            return {}
+        return data if isinstance(data, dict) and data.get("format") == FORMAT else {}
+
+    @property
+    def blobs(self) -> dict[str, dict]:
+        blobs = self._read(self.BLOBS).get("blobs")
+        return {k: v for k, v in blobs.items() if isinstance(v, dict)} if isinstance(blobs, dict) else {}
+
+    def save(self, history: History, blobs: dict[str, dict], rel: str) -> None:
+        try:
+            write_cache_file(self.project, self.BLOBS, json.dumps({"format": FORMAT, "blobs": blobs},
+                                                                  sort_keys=True).encode("utf-8"))
+            write_cache_file(self.project, self.HEAD, json.dumps(
+                {"format": FORMAT, "head": [history.head, rel], "history": _history_json(history)},
+                sort_keys=True).encode("utf-8"))
         except OSError:
             pass  # warned once by generator.cache, or a read-only project: no cache
 

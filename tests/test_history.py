@@ -310,6 +310,9 @@ def test_parsing_only_the_fact_blocks_gives_the_facts_of_the_whole_file(tmp_path
               "name: a\nstrengths:\n- x\n- y\npricing:\n  input: 1\n",  # a sequence at column 0
               "pricing: &p {input: 1}\noffers:\n- pricing: *p\n",
               "base: &p {input: 2}\npricing: *p\n",  # an alias to a block left out: parsed whole
+              "pricing:\n  input: 1\n# a comment\n  output: 2\nstatus: active\n",
+              "pricing:\n  input: 1\nstatus: active\npricing:\n  output: 5\n",  # a key twice: parsed whole
+              "# c\n  pricing: {input: 6}\n", "\n\npricing:\n\n  input: 7\n",
               "---\npricing: {input: 3}\n", '"pricing": {input: 4}\n', "- pricing: 1\n"]
     for text in texts:
         whole = yaml.safe_load(text)
