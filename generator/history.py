@@ -195,14 +195,14 @@ def read_history(project: Path, cache: bool = False) -> History:
         return cache.history  # the same commit: its history as the last build derived it
     try:
         commits = _commits(root, rel)
-        blobs = _blob_facts(root, {b for _, _, files in commits for _, b in files if b},
-                            cache.blobs if cache is not None else {})
+        known = cache.blobs if cache is not None else {}
+        blobs = _blob_facts(root, {b for _, _, files in commits for _, b in files if b}, known)
     except (_NoHistory, subprocess.TimeoutExpired, OSError) as exc:
         return History(head=None, note=f"cannot read the catalog's git history ({exc}): no price history")
     history = _derive(commits, blobs, f"{rel}/models/")
     history = History(head=head, models=history, commits=tuple(sha for sha, _, files in commits if files))
     if cache is not None:
-        cache.save(history, blobs, rel)
+        cache.save(history, blobs if blobs.keys() != known.keys() else None, rel)
     return history
 
 
@@ -463,13 +463,15 @@ class _Cache:
         blobs = self._read(self.BLOBS).get("blobs")
         return {k: v for k, v in blobs.items() if isinstance(v, dict)} if isinstance(blobs, dict) else {}
 
-    def save(self, history: History, blobs: dict[str, dict], rel: str) -> None:
+    def save(self, history: History, blobs: dict[str, dict] | None, rel: str) -> None:
+        """Write the history at HEAD, and the blobs' facts unless None (unchanged)."""
         try:
-            write_cache_file(self.project, self.BLOBS, json.dumps({"format": FORMAT, "blobs": blobs},
-                                                                  sort_keys=True).encode("utf-8"))
+            if blobs is not None:
+                write_cache_file(self.project, self.BLOBS, json.dumps(
+                    {"format": FORMAT, "blobs": blobs}, sort_keys=True, separators=(",", ":")).encode("utf-8"))
             write_cache_file(self.project, self.HEAD, json.dumps(
                 {"format": FORMAT, "head": [history.head, rel], "history": _history_json(history)},
-                sort_keys=True).encode("utf-8"))
+                sort_keys=True, separators=(",", ":")).encode("utf-8"))
         except OSError:
             pass  # warned once by generator.cache, or a read-only project: no cache
 
