@@ -24,6 +24,7 @@ from generator.catalog import load_catalog
 from generator.render import markdown as md
 from generator.site import CollectionEntry, ModelEntry, ProviderEntry, Site
 from tests.builds import REPO, built
+from tests.tools import THEME_BOOTSTRAP
 from tests.rich_catalog import built_rich
 
 GOLDEN = REPO / "tests" / "golden" / "model-page.html"
@@ -495,10 +496,9 @@ def test_hostile_names_and_descriptions_are_inert():
     assert text(soup.find("h1")) == "Vision Pro <beta>"
     assert soup.find("beta") is None
     scripts = soup.find_all("script")
-    # the theme's one inline script (base.html: the has-js class before the first paint)
-    bootstrap = 'document.documentElement.classList.add("has-js")'
-    assert all(s.get("type") == "application/ld+json" or s.get("src") or s.string == bootstrap for s in scripts)
-    assert sum(s.string == bootstrap for s in scripts) == 1
+    assert all(s.get("type") == "application/ld+json" or s.get("src") or s.string == THEME_BOOTSTRAP
+               for s in scripts)
+    assert sum(s.string == THEME_BOOTSTRAP for s in scripts) == 1
     llama = _soup(out / "models/meta/llama-3.3-70b-instruct/index.html")
     assert "alert(1)" not in str(llama.find(class_="model-description"))
 
