@@ -235,6 +235,17 @@ class ModelEntry(_Linked):
         return resolved_tiers(self.record.pricing)
 
     @functools.cached_property
+    def tier_table(self) -> tuple[tuple[tuple[str, str], ...], tuple[tuple[int | None, tuple[float | None, ...]], ...]]:
+        """((key, label) of each token price a tier changes, ...), ((above, prices), ...) from the
+        headline row (above None: prompts up to the first tier) to the last tier."""
+        if not self.tiers:
+            return (), ()
+        keys = [k for k in schema.TOKEN_PRICE_KEYS if any(getattr(t, k) is not None for t in self.record.pricing.tiers)]
+        rows = [(None, tuple(getattr(self.record.pricing, k) for k in keys))]
+        rows += [(t.above, tuple(t.prices.get(k) for k in keys)) for t in self.tiers]
+        return tuple((k, PRICE_LABELS[k][0]) for k in keys), tuple(rows)
+
+    @functools.cached_property
     def variants(self) -> tuple[tuple[str, str, tuple[PriceRow, ...]], ...]:
         """(key, label, the prices it names) for each service variant the record lists."""
         v = self.record.pricing.variants
@@ -437,7 +448,7 @@ def _offers(rec: schema.ModelRecord) -> tuple[OfferEntry, ...]:
     """Return a model's offers cheapest first; the default one (else the cheapest) is the headline."""
     if not rec.offers:
         return ()
-    ordered = sorted(rec.offers, key=lambda o: (offer_cost(o.pricing), o.host, o.region or ""))
+    ordered = sorted(rec.offers, key=lambda o: (offer_cost(o.pricing), not o.default, o.host, o.region or ""))
     lead = next((o for o in ordered if o.default), ordered[0])
     return tuple(OfferEntry(o.host, o.region, price_rows(o.pricing), o.pricing,
                             o.limits.context or rec.limits.context,
