@@ -44,8 +44,8 @@ PRICE_LABELS: dict[str, tuple[str, str]] = {
     "per_request": ("Request", "request"),
     "per_search": ("Web search", "search"),
     "per_image": ("Image", "image"),
-    "per_second_audio": ("Audio", "second"),
-    "per_second_video": ("Video", "second"),
+    "per_second_audio": ("Audio duration", "second"),
+    "per_second_video": ("Video duration", "second"),
 }
 VARIANT_LABELS: dict[str, str] = {"batch": "Batch", "flex": "Flex", "priority": "Priority"}
 # What a model's lifecycle is on the build day (ModelEntry.lifecycle).

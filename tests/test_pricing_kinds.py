@@ -173,8 +173,8 @@ def test_pricing_card_lists_every_price_kind_with_its_unit_and_the_variants_besi
         ["Request", "$0.001", "—", "—", "—", "request"],
         ["Web search", "$0.025", "—", "—", "$0.050", "search"],
         ["Image", "$0.040", "—", "—", "—", "image"],
-        ["Audio", "$0.006", "—", "—", "—", "second"],
-        ["Video", "$0.100", "—", "—", "—", "second"],
+        ["Audio duration", "$0.006", "—", "—", "—", "second"],
+        ["Video duration", "$0.100", "—", "—", "—", "second"],
     ]
     # the fee of site.yaml is one note beside every price, never folded into one
     assert text(card.find("p", class_="note")) == "You pay pass-through; 5% applied at credit top-up, not per call."
@@ -234,7 +234,7 @@ def test_faq_cost_answer_states_each_price_kind_tier_variant_and_host():
     assert cost.startswith("Input costs $2.50 per 1M tokens; output costs $10.00 per 1M tokens. "
                            "Cached input costs $1.25 per 1M tokens.")
     for part in ("Web search costs $0.025 per search.", "Image costs $0.040 per image.",
-                 "Audio costs $0.006 per second.", "Cache write (1 hour) costs $6.00 per 1M tokens.",
+                 "Audio duration costs $0.006 per second.", "Cache write (1 hour) costs $6.00 per 1M tokens.",
                  "Above 128,000 prompt tokens: input $5.00, output $10.00, cached input $2.50",
                  "Batch: input $1.25 per 1M tokens, output $5.00 per 1M tokens.",
                  "offered by 3 hosts; the cheapest is cheapcloud at $2.00 input"):
@@ -253,7 +253,7 @@ def test_markdown_twin_states_prices_tiers_variants_hosts_and_lifecycle():
                        doc, re.M)
     assert notice, "the notice is its own block quote, a blank line before the overview"
     pricing = md_section(doc, "Pricing")
-    assert "- Web search: $0.025 / search\n- Image: $0.040 / image\n- Audio: $0.006 / second\n" in pricing
+    assert "- Web search: $0.025 / search\n- Image: $0.040 / image\n- Audio duration: $0.006 / second\n" in pricing
     assert ("| Prompt | Input | Output | Cached input |\n|---|---|---|---|\n"
             "| up to 128,000 tokens | $2.50 | $10.00 | $1.25 |\n"
             "| over 128,000 tokens | $5.00 | $10.00 | $2.50 |\n"
