@@ -555,8 +555,8 @@ def cost_answer(m: ModelEntry, fee: str) -> str:
                      for i, r in enumerate(lead)) + "."
     for r in rows[len(lead):]:
         text += f" {r.label} costs {unit_price(r)}."
-    for t in m.tiers:
-        changed = [f"{PRICE_LABELS[k][0].lower()} {formats.price(v)}" for k, v in t.prices.items()]
+    for t in m.record.pricing.tiers:  # only what changes: the rest stays as below the tier
+        changed = [f"{r.label.lower()} {formats.price(r.value)}" for r in price_rows(t)]
         text += f" Above {formats.number(t.above)} prompt tokens: {', '.join(changed)} per 1M tokens."
     for _, label, rows in m.variants:
         text += f" {label}: " + ", ".join(f"{r.label.lower()} {unit_price(r)}" for r in rows) + "."

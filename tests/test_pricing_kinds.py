@@ -235,7 +235,8 @@ def test_faq_cost_answer_states_each_price_kind_tier_variant_and_host():
                            "Cached input costs $1.25 per 1M tokens.")
     for part in ("Web search costs $0.025 per search.", "Image costs $0.040 per image.",
                  "Audio duration costs $0.006 per second.", "Cache write (1 hour) costs $6.00 per 1M tokens.",
-                 "Above 128,000 prompt tokens: input $5.00, output $10.00, cached input $2.50",
+                 "Above 128,000 prompt tokens: input $5.00, cached input $2.50 per 1M tokens. "
+                 "Above 256,000 prompt tokens: output $20.00 per 1M tokens.",
                  "Batch: input $1.25 per 1M tokens, output $5.00 per 1M tokens.",
                  "offered by 3 hosts; the cheapest is cheapcloud at $2.00 input"):
         assert part in cost, part
@@ -309,7 +310,8 @@ def test_llms_txt_notes_tiers_and_the_scheduled_deprecation():
     assert embed.endswith(": $0.020 input per 1M tokens; 8K context")
     full = (site_dir() / "llms-full.txt").read_text(encoding="utf-8")
     entry = full.split("### Rich One\n", 1)[1].split("\n### ", 1)[0]
-    assert ("web search $0.025 per search" in entry and "above 128,000 prompt tokens: input $5.00" in entry
+    assert ("web search $0.025 per search" in entry and "; above 128,000 prompt tokens: input $5.00, cached input $2.50; above 256,000 prompt tokens: "
+            "output $20.00;" in entry
             and "; batch: input $1.25, output $5.00" in entry and "3 hosts, cheapest cheapcloud" in entry)
     assert "- status: active (deprecation scheduled 2027-01-14, shutdown 2027-04-14, use " in entry
     assert "- released: 2025-03" in entry
