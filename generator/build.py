@@ -87,7 +87,8 @@ def site_producers():
 
     return (
         ("listings", pages.catalog_page), ("listings", pages.provider_pages),
-        ("listings", pages.collection_pages), ("listings", pages.pricing_page),
+        ("listings", pages.providers_index), ("listings", pages.collection_pages),
+        ("listings", pages.collections_index), ("listings", pages.pricing_page),
         ("listings", pages.compare_page), ("listings", pages.leaderboard_page),
         ("docs", pages.doc_pages), ("docs", pages.not_found_page),
         ("twins", twins.provider_twins), ("twins", twins.doc_twins),
@@ -308,7 +309,8 @@ def default_workers() -> int:
 # --- the build -----------------------------------------------------------------------------------
 
 def build(project: Path, out: Path | None = None, base_url: str | None = None, strict: bool = False,
-          progress: "Progress | None" = None, workers: int | None = None, cache: bool = True) -> BuildReport:
+          progress: "Progress | None" = None, workers: int | None = None, cache: bool = True,
+          hosting: str | None = None) -> BuildReport:
     """Build the site of project into out (default project/site); raise CatalogError on bad input,
     OutRefused (exit 2) for an out it must not replace, WriteError when the site cannot be written."""
     import signal
@@ -324,7 +326,7 @@ def build(project: Path, out: Path | None = None, base_url: str | None = None, s
     if xfsz is not None and threading.current_thread() is threading.main_thread():
         previous = signal.signal(xfsz, signal.SIG_IGN)
     try:
-        return _build(project, out, base_url, strict, progress, workers, cache)
+        return _build(project, out, base_url, strict, progress, workers, cache, hosting)
     finally:
         if previous is not None:
             signal.signal(xfsz, previous)
@@ -333,7 +335,7 @@ def build(project: Path, out: Path | None = None, base_url: str | None = None, s
 
 
 def _build(project: Path, out: Path | None, base_url: str | None, strict: bool,
-           progress: "Progress | None", workers: int | None, use_cache: bool) -> BuildReport:
+           progress: "Progress | None", workers: int | None, use_cache: bool, hosting: str | None = None) -> BuildReport:
     from generator.write import clean_stale, resolve_out
 
     start = time.perf_counter()
@@ -347,7 +349,7 @@ def _build(project: Path, out: Path | None, base_url: str | None, strict: bool,
 
     with timings("stamp"):
         theme = theme_fingerprint(project)
-        options = json.dumps([base_url, strict, os.environ.get("SOURCE_DATE_EPOCH", "")])
+        options = json.dumps([base_url, strict, os.environ.get("SOURCE_DATE_EPOCH", ""), hosting])
         stamps = catalog_stamps(project) if use_cache else None
         stamp = _blake(theme, options, stamps) if stamps else None
     if memo is not None and stamp and memo.data.get("stamp") == stamp and memo.out_matches(out):
@@ -387,7 +389,7 @@ def _build(project: Path, out: Path | None, base_url: str | None, strict: bool,
         old_keys = memo.data.get("models", {}) if memo is not None and memo.out_matches(out) else {}
 
     try:
-        writer, pages, todo = _write_site(ctx, site, out, memo, old_keys, keys, workers, strict, progress)
+        writer, pages, todo = _write_site(ctx, site, out, memo, old_keys, keys, workers, strict, progress, hosting)
     except OSError as exc:
         where = exc.filename if exc.filename is not None else out
         from generator.write import WriteError
@@ -402,9 +404,11 @@ def _build(project: Path, out: Path | None, base_url: str | None, strict: bool,
 
 
 def _write_site(ctx: RenderContext, site: Site, out: Path, memo: Memo | None, old_keys: dict, keys: dict,
-                workers: int, strict: bool, progress: "Progress | None") -> tuple[SiteWriter, int, list[str]]:
+                workers: int, strict: bool, progress: "Progress | None",
+                hosting: str | None = None) -> tuple[SiteWriter, int, list[str]]:
     """Render and write every output into a new folder and swap it in as out; return the
     writer (its counts and records), the number of pages and the models rendered."""
+    from generator.render.hosting import hosting_files
     from generator.write import SiteWriter
 
     pages = 0
@@ -417,6 +421,8 @@ def _write_site(ctx: RenderContext, site: Site, out: Path, memo: Memo | None, ol
         pages += len(reuse)
 
         for o in ctx.assets.outputs:
+            writer.write(o)
+        for o in hosting_files(ctx, hosting):  # build --hosting: the host's headers and functions
             writer.write(o)
 
         # One list of tasks: the listings and machine files (one task each, the big ones
@@ -533,11 +539,11 @@ class Progress:
 
 def build_command(project: Path, out: Path | None, base_url: str | None, strict: bool,
                   workers: int | None = None, cache: bool = True, show_timings: bool = False,
-                  show_problem=Problem.format) -> None:
+                  show_problem=Problem.format, hosting: str | None = None) -> None:
     """Run a build for the CLI: warnings (each as show_problem prints it), then one closing line."""
     progress = Progress()
     try:
-        report = build(project, out, base_url, strict, progress, workers, cache)
+        report = build(project, out, base_url, strict, progress, workers, cache, hosting)
     finally:
         progress.done()
     for w in report.warnings:

@@ -100,9 +100,11 @@ def validate(project: Path, strict: bool, fmt: str) -> None:
 @click.option("--no-cache", is_flag=True,
               help="Ignore .modelcat-cache/: parse every record and render every page.")
 @click.option("--timings", is_flag=True, help="Print the time of each build phase.")
+@click.option("--hosting", type=click.Choice(["cloudflare", "netlify", "vercel", "github"]), default=None,
+              help="Add that host's files to the site: headers, Markdown negotiation (README \"Hosting\").")
 @format_option
 def build(project: Path, out: Path | None, base_url: str | None, strict: bool, workers: int | None,
-          no_cache: bool, timings: bool, fmt: str) -> None:
+          no_cache: bool, timings: bool, hosting: str | None, fmt: str) -> None:
     """Validate, then render the whole site into --out atomically."""
     from generator.build import build_command
     from generator.problems import CatalogError, formatter
@@ -110,7 +112,7 @@ def build(project: Path, out: Path | None, base_url: str | None, strict: bool, w
     root = _project(project)
     show = formatter(fmt, root)
     try:
-        build_command(root, out, base_url, strict, workers, not no_cache, timings, show)
+        build_command(root, out, base_url, strict, workers, not no_cache, timings, show, hosting)
     except CatalogError as exc:
         exc.show_problem = show
         raise
@@ -131,12 +133,15 @@ def _fast_exit() -> None:
 @main.command()
 @project_option
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535))
-@click.option("--out", type=click.Path(path_type=Path), default=None)  # checked by the build
-def serve(project: Path, port: int, out: Path | None) -> None:
-    """Build, serve on 127.0.0.1, rebuild on change and reload the browser."""
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on; pages are served only to requests naming it or localhost.")
+@click.option("--out", type=click.Path(path_type=Path), default=None,  # checked by the build: one line
+              help="Output folder (default: a temporary one, removed on exit).")
+def serve(project: Path, port: int, host: str, out: Path | None) -> None:
+    """Build, serve on 127.0.0.1 (or --host), rebuild on change and reload the browser."""
     from generator.serve import serve as run
 
-    run(_project(project), port, out)
+    run(_project(project), port, out, host)
 
 
 @main.command()
@@ -165,10 +170,29 @@ def schema(kind: str, draft: str) -> None:
 @main.command()
 @click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
 def init(directory: Path) -> None:
-    """Start a new project in DIRECTORY: an example catalog and the default templates."""
+    """Start a new project in DIRECTORY: an example catalog (the default theme stays in modelcat)."""
     from generator.scaffold import init_project
 
     for line in init_project(directory):
+        click.echo(line)
+
+
+@main.command()
+@project_option
+@click.option("--prune", is_flag=True,
+              help="Instead, delete the files of templates/ that are byte-identical to the default theme's "
+                   "(copies an older `init` made) and list them; a file that differs is never deleted.")
+@click.option("--list", "show", is_flag=True, help="List the default theme's templates and stop.")
+@click.argument("templates", nargs=-1)
+def eject(project: Path, prune: bool, show: bool, templates: tuple[str, ...]) -> None:
+    """Copy default templates (those named, else all) into templates/ to edit; never overwrites."""
+    from generator.scaffold import eject as run, theme_files
+
+    if show:
+        for name in theme_files():
+            click.echo(name)
+        return
+    for line in run(_project(project), templates, prune):
         click.echo(line)
 
 

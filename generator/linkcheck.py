@@ -14,6 +14,7 @@ import click
 
 _REF = re.compile(r"""\s(?:href|src)=(?:"([^"]*)"|'([^']*)')""")
 _BASE = re.compile(r"""<base\s+href=["']([^"']*)["']""")
+_ROOT = re.compile(r"""<html[^>]*\sdata-site-root=["']([^"']*)["']""")  # 404.html: absolute paths from it
 
 
 def broken_links(root: Path) -> list[str]:
@@ -24,13 +25,17 @@ def broken_links(root: Path) -> list[str]:
         text = (root / page).read_text(encoding="utf-8")
         base = _BASE.search(text)
         folder = "" if base else posixpath.dirname(page)
+        site_root = _ROOT.search(text[:2000])
         for m in _REF.finditer(text):
             ref = m.group(1) if m.group(1) is not None else m.group(2)
             ref = ref.replace("&amp;", "&")
             parts = urlsplit(ref)
             if parts.scheme or parts.netloc or ref.startswith(("#", "data:", "mailto:")) or not parts.path:
                 continue
-            target = posixpath.normpath(posixpath.join(folder, unquote(parts.path)))
+            path = unquote(parts.path)
+            if site_root and path.startswith(site_root.group(1)):
+                path = "./" + path[len(site_root.group(1)):]
+            target = posixpath.normpath(posixpath.join("" if site_root else folder, path))
             if target == ".":  # "../../" from a nested page: the site's root
                 target = "index.html"
             elif parts.path.endswith("/"):

@@ -197,17 +197,85 @@ def new_model(project: Path, model_id: str) -> list[str]:
 
 
 def init_project(directory: Path) -> list[str]:
-    """Create a project with the example catalog and the default templates; return what was done."""
+    """Create a project with the example catalog (and no copy of the default theme: templates/
+    holds overrides only, so that theme fixes reach the project); return what was done."""
     if (directory / "catalog").exists():
         raise click.UsageError(f"{directory}/catalog already exists; not overwriting it")
     directory.mkdir(parents=True, exist_ok=True)
     shutil.copytree(PACKAGE / "example", directory / "catalog")
-    shutil.copytree(PACKAGE / "templates", directory / "templates", dirs_exist_ok=True)
+    (directory / "templates").mkdir(exist_ok=True)
     (directory / ".gitignore").write_text("site/\n.modelcat-cache/\n", encoding="utf-8")
     write_schemas(directory)
     settings = _write_vscode_settings(directory)
-    return [f"created {directory}/ with catalog/ and templates/", settings,
+    return [f"created {directory}/ with catalog/ and an empty templates/ (the default theme is used; "
+            "`modelcat eject TEMPLATE` copies a template there to edit)", settings,
             f"next: cd {directory} && modelcat serve"]
+
+
+def theme_files() -> list[str]:
+    """Return every file of the default theme, as paths relative to it, sorted."""
+    from generator.theme import DEFAULT_TEMPLATES
+
+    return sorted(p.relative_to(DEFAULT_TEMPLATES).as_posix() for p in DEFAULT_TEMPLATES.rglob("*")
+                  if p.is_file() and "__pycache__" not in p.parts)
+
+
+def _pick(names: tuple[str, ...], files: list[str]) -> list[str]:
+    """Return the theme files that names select (a file, or a folder such as assets/css)."""
+    if not names:
+        return files
+    picked, unknown = [], []
+    for name in names:
+        name = name.replace("\\", "/").strip("/").removeprefix("templates/")
+        chosen = [f for f in files if f == name or f.startswith(name + "/")]
+        picked += chosen
+        if not chosen:
+            unknown.append(name)
+    if unknown:
+        import difflib
+
+        lines = []
+        for name in unknown:
+            close = difflib.get_close_matches(name, files, n=1)
+            lines.append(f"{name!r} is not a template of the default theme"
+                         + (f' (did you mean "{close[0]}"?)' if close else ""))
+        raise click.UsageError("; ".join(lines) + "; `modelcat eject --list` shows them all")
+    return sorted(set(picked))
+
+
+def eject(project: Path, names: tuple[str, ...] = (), prune: bool = False) -> list[str]:
+    """Copy default templates into project/templates/ (never over an existing file), or with
+    prune delete the files there that are byte-identical to the default theme; return what was done."""
+    from generator.theme import DEFAULT_TEMPLATES
+
+    own = project / "templates"
+    if own.resolve() == DEFAULT_TEMPLATES.resolve():
+        raise click.UsageError(f"{own} is modelcat's default theme itself: nothing to eject or prune")
+    files = _pick(names, theme_files())
+    done = []
+    if prune:
+        for rel in files:
+            path = own / rel
+            if path.is_file() and not path.is_symlink() and path.read_bytes() == (DEFAULT_TEMPLATES / rel).read_bytes():
+                path.unlink()
+                done.append(f"removed templates/{rel} (the same as the default theme's)")
+                for folder in path.parents:  # the folders it leaves empty, up to templates/
+                    if folder == own or any(folder.iterdir()):
+                        break
+                    folder.rmdir()
+        left = [rel for rel in files if (own / rel).is_file()]
+        done.append(f"{len(done)} removed; {len(left)} kept that differ from the default theme"
+                    + (": " + ", ".join(f"templates/{rel}" for rel in left) if left else ""))
+        return done
+    for rel in files:
+        path = own / rel
+        if path.exists() or path.is_symlink():
+            done.append(f"kept templates/{rel} (it exists)")
+            continue
+        path.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(DEFAULT_TEMPLATES / rel, path)
+        done.append(f"copied templates/{rel}")
+    return done
 
 
 def _valid_id(text: str) -> bool:

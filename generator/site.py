@@ -470,6 +470,78 @@ def fee_note(site: schema.SiteRecord) -> str:
     return ""
 
 
+# --- listing order and pages ---------------------------------------------------------------------
+
+PAGE_SIZE = 100  # rows of a listing page: every page stays far under CONTRACT.md's 256 KB
+
+
+def reader_order(models) -> tuple[ModelEntry, ...]:
+    """Return models as listings show them by default: most used first, then newest, then by id.
+
+    "Provider & name" put resellers' copies first on real data; usage, then release date,
+    puts the models readers look for first."""
+    ms = sorted(models, key=lambda m: m.id)
+    ms.sort(key=lambda m: str(m.record.released or ""), reverse=True)  # stable: ids stay ascending
+    ms.sort(key=lambda m: m.record.usage.tokens if m.record.usage else -1, reverse=True)
+    return tuple(ms)
+
+
+def page_path(base: str, n: int) -> str:
+    """Return the site path of page n (1-based) of the listing at base: base itself, then base/page/<n>/."""
+    return base if n <= 1 else f"{base}page/{n}/"
+
+
+@dataclass(frozen=True, eq=False)
+class ListingPage:
+    """One page of a paged listing: its rows and where it sits among the listing's pages."""
+
+    base: str  # site path of the listing ("" for the catalog, "providers/<p>/", ...)
+    number: int  # 1-based
+    count: int  # pages in all (at least 1)
+    items: tuple
+    start: int  # 0-based position of items[0] in the whole listing
+    total: int  # rows of the whole listing
+
+    @property
+    def path(self) -> str:
+        return page_path(self.base, self.number)
+
+    def path_of(self, n: int) -> str:
+        return page_path(self.base, n)
+
+    @property
+    def prev_path(self) -> str | None:
+        return page_path(self.base, self.number - 1) if self.number > 1 else None
+
+    @property
+    def next_path(self) -> str | None:
+        return page_path(self.base, self.number + 1) if self.number < self.count else None
+
+    def window(self, around: int = 2) -> list[int | None]:
+        """Return the page numbers a pager links: the first, the last and those near this one;
+        None marks a gap."""
+        keep = sorted({1, self.count, *range(max(1, self.number - around), min(self.count, self.number + around) + 1)})
+        out: list[int | None] = []
+        for n in keep:
+            if out and n - out[-1] > 1:  # type: ignore[operator]
+                out.append(None)
+            out.append(n)
+        return out
+
+
+def page_paths(base: str, rows: int, size: int = PAGE_SIZE) -> list[str]:
+    """Return the site paths of every page of a listing of so many rows (at least its first)."""
+    return [page_path(base, n) for n in range(1, max(1, -(-rows // size)) + 1)]
+
+
+def paginate(items, base: str, size: int = PAGE_SIZE) -> list[ListingPage]:
+    """Return the pages of a listing: chunks of size rows, at least one page (maybe empty)."""
+    items = tuple(items)
+    count = max(1, -(-len(items) // size))
+    return [ListingPage(base, n + 1, count, items[n * size:(n + 1) * size], n * size, len(items))
+            for n in range(count)]
+
+
 def _doc(d: DocRecord) -> DocPage:
     title = d.meta.title
     if not title:  # fall back to the first "# " heading, then the id

@@ -243,6 +243,9 @@ def _delete_in_background(folder: Path) -> bool:
                 null = os.open(os.devnull, os.O_RDWR)
                 for fd in (0, 1, 2):
                     os.dup2(null, fd)
+                # nor hold anything else of the parent: serve's listening socket and its
+                # connections would stay open (the port "in use") until the deletion ends
+                os.closerange(3, os.sysconf("SC_OPEN_MAX") if hasattr(os, "sysconf") else 1024)
                 shutil.rmtree(folder, ignore_errors=True)
         finally:
             os._exit(0)

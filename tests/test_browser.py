@@ -1,10 +1,13 @@
 """The listing pages in a real browser: headless Chromium through Playwright.
 
-The built site is served by a stdlib http.server on 127.0.0.1 in a thread. Checked: live search,
-filters and sort of the catalog and the URL that keeps them; a filtered URL restores its view;
-the pricing calculator's figure and the sortable headers; compare ?models=a,b side by side with
-differences marked; the pages without JavaScript; 10,000 rows stay fast. Screenshots (light and
-dark) go to tests/_artifacts/ for people to look at.
+The built site (a generated catalog of 250 models: three listing pages) is served by a stdlib
+http.server on 127.0.0.1 in a thread. Checked: live search, filters and sort over every model
+(from api/index.json) and the URL that keeps them; rows built in the browser equal the server's;
+"Show more" and the page links; a filtered URL restores its view; the pricing calculator's
+figure, its search and the sortable headers; compare ?models=a,b side by side with differences
+marked, fetching only those models; the pages without JavaScript; a search over an index of
+10,000 models (its speed is measured in benchmarks/listings.py). Screenshots (light and dark) go to tests/_artifacts/ for
+people to look at.
 
 Chromium is /usr/bin/chromium (apt). Missing, the tests skip on a developer's machine and fail
 in CI (CI=true), where .ci/run installs it.
@@ -15,7 +18,6 @@ from __future__ import annotations
 import functools
 import http.server
 import os
-import re
 import threading
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
@@ -23,8 +25,11 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from generator import formats
+from generator.site import PAGE_SIZE, reader_order
 from tests.builds import built
-from tests.test_listing_pages import built_generated, resolved
+from tests.test_listing_pages import built_generated
+
+SMALL = 250  # three catalog pages
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
@@ -78,8 +83,8 @@ def browser():
 
 @pytest.fixture(scope="module")
 def gen():
-    """The generated catalog's site, served."""
-    server = Server(built_generated())
+    """A generated catalog of SMALL models (three pages), served."""
+    server = Server(built_generated(SMALL))
     yield server
     server.close()
 
@@ -107,7 +112,15 @@ class Catalog:
 
 @pytest.fixture(scope="module")
 def data():
-    return Catalog(resolved("generated"))
+    from generator.catalog import load_catalog
+
+    site, _ = load_catalog(built_generated(SMALL).parent)
+    return Catalog(site)
+
+
+def listed(data) -> list:
+    """The models in the listings' default order (and api/index.json's)."""
+    return list(reader_order(data.models))
 
 
 @pytest.fixture
@@ -118,6 +131,7 @@ def page(browser):
     errors: list[str] = []
     pg.on("pageerror", lambda e: errors.append(str(e)))
     pg.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    pg.js_errors = errors  # a test expecting an error takes it out
     yield pg
     context.close()
     assert errors == [], f"JavaScript errors: {errors}"
@@ -147,73 +161,109 @@ def price_key(index: dict[str, int]):
 
 # --- the catalog ------------------------------------------------------------------------
 
+def count_text(shown: int, total: int) -> str:
+    """The result count catalog.js writes for shown matching models of total."""
+    if shown > PAGE_SIZE:
+        return f"Showing the first {PAGE_SIZE} of {shown:,} matching models ({total:,} in all)"
+    return f"{total:,} models" if shown == total else f"{shown:,} of {total:,} models"
+
+
 def test_search_filters_rows_and_counts(page, gen, data):
     open_page(page, gen.url("index.html"), "form.model-filters[data-ready]")
-    total = len(data.models)
-    assert len(visible_ids(page)) == total
+    models, total = listed(data), len(data.models)
+    assert visible_ids(page) == [m.id for m in models[:PAGE_SIZE]]  # the server's first page
+    assert page.text_content("#model-table-count") == f"{total} models · page 1 of 3"
     provider = max(data.providers, key=lambda p: len(p.models))
     term = provider.name.split()[0].lower()
-    expected = [m.id for m in data.models if term in haystack(m)]
+    expected = [m.id for m in models if term in haystack(m)]
     assert 0 < len(expected) < total
     page.fill("#model-table-q", term)
-    page.wait_for_function("document.getElementById('model-table-count').textContent.includes(' of ')")
-    assert visible_ids(page) == expected
-    assert page.text_content("#model-table-count") == f"{len(expected)} of {total} models"
+    page.wait_for_function("document.getElementById('model-table-count').textContent.includes(' of ') &&"
+                           "!document.getElementById('model-table-count').textContent.includes('page')")
+    # the whole catalog is searched (from api/index.json), not the page's rows
+    assert visible_ids(page) == expected[:PAGE_SIZE]
+    assert page.text_content("#model-table-count") == count_text(len(expected), total)
+    assert not page.is_visible("nav.listing-pager")
     assert query(page) == {"q": [term]}
-    # two words must both match; nothing matching shows the empty state
+    # nothing matching shows the empty state
     page.fill("#model-table-q", "zzz-no-such-model")
     page.wait_for_function("!document.getElementById('model-table-empty').hidden")
     assert visible_ids(page) == []
     page.click("[data-reset-for=model-table]")
-    page.wait_for_function(f"document.getElementById('model-table-count').textContent === '{total} models'")
+    page.wait_for_function("document.getElementById('model-table-count').textContent === "
+                           f"'{total} models · page 1 of 3'")
     assert urlsplit(page.url).query == ""
+    assert visible_ids(page) == [m.id for m in models[:PAGE_SIZE]] and page.is_visible("nav.listing-pager")
+
+
+def test_rows_built_in_the_browser_match_the_servers(page, gen, data):
+    """A search matching every model renders the index's rows: the same markup as the server's."""
+    open_page(page, gen.url("index.html"), "form.model-filters[data-ready]")
+    server = page.eval_on_selector_all("#model-table tbody tr", "rs => rs.map(r => r.outerHTML)")
+    page.fill("#model-table-q", "/")  # every id holds one
+    page.wait_for_function("document.getElementById('model-table-count').textContent.startsWith('Showing')")
+    built = page.eval_on_selector_all("#model-table tbody tr", "rs => rs.map(r => r.outerHTML)")
+    assert len(server) == PAGE_SIZE and built == server
+    # "Show more" adds the next page of rows, then the rest
+    page.click("#model-table-more button")
+    assert visible_ids(page) == [m.id for m in listed(data)[:2 * PAGE_SIZE]]
+    page.click("#model-table-more button")
+    assert visible_ids(page) == [m.id for m in listed(data)]
+    assert page.is_hidden("#model-table-more")
 
 
 def test_filter_checkbox_and_sort_reorder_rows_and_update_url(page, gen, data):
     open_page(page, gen.url("index.html"), "form.model-filters[data-ready]")
-    index = {m.id: i for i, m in enumerate(data.models)}
+    models = listed(data)
+    index = {m.id: i for i, m in enumerate(models)}
     page.click(".filter-panel > summary")
     page.check("input[name=cap][value=vision]")
     page.select_option("#model-table-sort", "price")
     page.wait_for_function("location.search.includes('sort=price')")
-    vision = [m for m in data.models if m.record.capabilities.vision]
-    assert vision and len(vision) < len(data.models)
-    assert visible_ids(page) == [m.id for m in sorted(vision, key=price_key(index))]
+    vision = [m for m in models if m.record.capabilities.vision]
+    assert vision and len(vision) < len(models)
+    page.wait_for_function("document.getElementById('model-table-count').textContent === "
+                           f"{count_text(len(vision), len(models))!r}")
+    assert visible_ids(page) == [m.id for m in sorted(vision, key=price_key(index))][:PAGE_SIZE]
     assert query(page) == {"cap": ["vision"], "sort": ["price"]}
     assert "1 active" in page.text_content("[data-filter-count]")
-    # newest first, then most used
-    page.select_option("#model-table-sort", "newest")
-    page.wait_for_function("location.search.includes('sort=newest')")
-    newest = sorted(vision, key=lambda m: index[m.id])
-    newest.sort(key=lambda m: m.record.released, reverse=True)
-    assert visible_ids(page) == [m.id for m in newest]
-    page.select_option("#model-table-sort", "usage")
-    page.wait_for_function("location.search.includes('sort=usage')")
-    used = sorted(vision, key=lambda m: (-(m.record.usage.tokens if m.record.usage else -1), index[m.id]))
-    assert visible_ids(page) == [m.id for m in used]
+    page.select_option("#model-table-sort", "context")
+    page.wait_for_function("location.search.includes('sort=context')")
+    wide = sorted(vision, key=lambda m: (-m.record.limits.context, index[m.id]))
+    assert visible_ids(page) == [m.id for m in wide][:PAGE_SIZE]
+    # the default order: most used, then newest (the index's order)
+    page.select_option("#model-table-sort", "")
+    page.wait_for_function("!location.search.includes('sort=')")
+    assert visible_ids(page) == [m.id for m in vision][:PAGE_SIZE]
 
 
 def test_url_with_a_query_restores_the_view(page, gen, data):
-    index = {m.id: i for i, m in enumerate(data.models)}
+    models = listed(data)
+    index = {m.id: i for i, m in enumerate(models)}
     provider = max(data.providers, key=lambda p: len(p.models))
-    url = gen.url(f"index.html?provider={provider.id}&cap=tool_calling&sort=context")
+    url = gen.url(f"page/2/index.html?provider={provider.id}&cap=tool_calling&sort=context")
     open_page(page, url, "form.model-filters[data-ready]")
     assert page.input_value("#model-table-provider") == provider.id
     assert page.is_checked("input[name=cap][value=tool_calling]")
     assert page.input_value("#model-table-sort") == "context"
     assert page.get_attribute(".filter-panel", "open") is not None  # an active panel filter opens it
-    chosen = [m for m in provider.models if m.record.capabilities.tool_calling]
+    chosen = [m for m in models if m.provider_id == provider.id and m.record.capabilities.tool_calling]
     chosen.sort(key=lambda m: (-m.record.limits.context, index[m.id]))
-    assert visible_ids(page) == [m.id for m in chosen]
-    assert page.text_content("#model-table-count") == f"{len(chosen)} of {len(data.models)} models"
+    page.wait_for_function("!document.getElementById('model-table-count').textContent.includes('page')")
+    assert visible_ids(page) == [m.id for m in chosen][:PAGE_SIZE]
+    assert page.text_content("#model-table-count") == count_text(len(chosen), len(models))
+    # links of rows built on page 2 resolve from there
+    href = page.get_attribute("#model-table tbody tr a", "href")
+    assert href == f"../../models/{chosen[0].id}/index.html"
 
 
 def test_url_numeric_modality_and_status_filters(page, gen, data):
     url = gen.url("index.html?input=image&max_price=1&min_context=128000&status=current")
     open_page(page, url, "form.model-filters[data-ready]")
-    expected = [m.id for m in data.models if "image" in m.record.modalities.input and m.record.pricing.input <= 1
+    expected = [m.id for m in listed(data) if "image" in m.record.modalities.input and m.record.pricing.input <= 1
                 and m.record.limits.context >= 128000 and m.record.status != "deprecated"]
-    assert visible_ids(page) == expected
+    page.wait_for_function("!document.getElementById('model-table-count').textContent.includes('page')")
+    assert visible_ids(page) == expected[:PAGE_SIZE]
     assert page.input_value("#model-table-max-price") == "1"
 
 
@@ -226,10 +276,34 @@ def test_slash_focuses_search(page, gen):
 def test_provider_page_search(page, gen, data):
     provider = max(data.providers, key=lambda p: len(p.models))
     open_page(page, gen.url(f"{provider.path}index.html"), "form.model-filters[data-ready]")
-    target = provider.models[-1]
+    ordered = reader_order(provider.models)
+    target = ordered[-1]  # on the provider's last page when it has several
     page.fill("#model-table-q", target.id)
     page.wait_for_function("document.getElementById('model-table-count').textContent.includes(' of ')")
     assert visible_ids(page) == [target.id]
+    assert page.text_content("#model-table-count") == f"1 of {len(ordered)} models"
+
+
+def test_collection_page_search_stays_in_the_collection(page, gen, data):
+    c = max(data.collections, key=lambda c: len(c.models))
+    open_page(page, gen.url(f"{c.path}index.html"), "form.model-filters[data-ready]")
+    page.fill("#model-table-q", "/")
+    page.wait_for_function("!document.getElementById('model-table-count').textContent.includes('page')")
+    members = [m.id for m in reader_order(c.models)]
+    assert visible_ids(page) == members[:PAGE_SIZE]
+    assert page.text_content("#model-table-count") == count_text(len(members), len(members))
+
+
+def test_pager_links_walk_the_catalog(page, gen, data):
+    open_page(page, gen.url("index.html"), "form.model-filters[data-ready]")
+    page.click("nav.listing-pager a[rel=next]")
+    page.wait_for_selector("form.model-filters[data-ready]", state="attached")
+    assert urlsplit(page.url).path == "/page/2/index.html"
+    assert visible_ids(page) == [m.id for m in listed(data)[PAGE_SIZE:2 * PAGE_SIZE]]
+    page.click("nav.listing-pager a[aria-label='Page 3']")
+    page.wait_for_selector("form.model-filters[data-ready]", state="attached")
+    assert visible_ids(page) == [m.id for m in listed(data)[2 * PAGE_SIZE:]]
+    assert page.locator("nav.listing-pager a[rel=next]").count() == 0
 
 
 # --- pricing --------------------------------------------------------------------------------
@@ -241,45 +315,58 @@ def test_pricing_calculator_computes_monthly_cost(page, gen, data):
     page.fill("#calc-out", "400000")
     page.wait_for_function("location.search.includes('out=400000')")
     assert query(page) == {"in": ["2500000"], "out": ["400000"]}
-    checked = 0
-    for m in data.models:
-        p = m.record.pricing
+    shown = visible_ids(page, "#pricing-table")
+    assert shown == [m.id for m in listed(data)[:PAGE_SIZE]]
+    for mid in shown:
+        p = data.models_by_id[mid].record.pricing
         expected = (2_500_000 * p.input + 400_000 * p.output) / 1e6 * (1 + fee / 100)
-        cell = page.locator(f'#pricing-table tr[data-id="{m.id}"] [data-cost]')
+        cell = page.locator(f'#pricing-table tr[data-id="{mid}"] [data-cost]')
         assert float(cell.get_attribute("data-value")) == pytest.approx(expected, rel=1e-12, abs=1e-12)
-        assert cell.text_content() == formats.money(expected), m.id
-        checked += 1
-    assert checked == len(data.models)
-    # a hand-worked figure: the first paid model
-    m = next(m for m in data.models if m.record.pricing.input > 0)
+        assert cell.text_content() == formats.money(expected), mid
     summary = page.text_content("#calc-summary")
     assert "2.5M input and 400K output tokens a month" in summary
     assert (f"{formats.number(fee)}% platform fee" in summary) == bool(fee)
+    # the cheapest paid model of the whole catalog (from the index), whichever page is shown
+    paid = [m for m in listed(data) if (2.5 * m.record.pricing.input + 0.4 * m.record.pricing.output) > 0]
+    cheapest = min(paid, key=lambda m: 2.5 * m.record.pricing.input + 0.4 * m.record.pricing.output)
+    page.wait_for_function("document.getElementById('calc-summary').textContent.includes('cheapest')")
+    assert f"is {cheapest.record.name} at " in page.text_content("#calc-summary")
     # the state survives a reload
     page.reload()
     page.wait_for_selector("#pricing-table[data-ready]", state="attached")
     assert page.input_value("#calc-in") == "2500000"
+    m = data.models_by_id[shown[0]]
     cell = page.locator(f'#pricing-table tr[data-id="{m.id}"] [data-cost]')
     p = m.record.pricing
     assert float(cell.get_attribute("data-value")) == pytest.approx(
         (2.5 * p.input + 0.4 * p.output) * (1 + fee / 100), rel=1e-9)
 
 
-def test_pricing_headers_sort_the_table(page, gen, data):
+def _wait_live(page, table: str = "pricing-table") -> None:
+    page.wait_for_function(f"!document.getElementById('{table}-count').textContent.includes('page ') &&"
+                           f"!document.getElementById('{table}-count').textContent.startsWith('Loading')")
+
+
+def test_pricing_headers_sort_every_model(page, gen, data):
     open_page(page, gen.url("pricing/index.html"), "#pricing-table[data-ready]")
-    index = {m.id: i for i, m in enumerate(data.models)}
+    models = listed(data)
+    index = {m.id: i for i, m in enumerate(models)}
     page.click("button[data-sort=price-in]")
+    _wait_live(page)
     assert page.get_attribute("th:has(> button[data-sort=price-in])", "aria-sort") == "ascending"
-    by_input = sorted(data.models, key=lambda m: (m.record.pricing.input, index[m.id]))
-    assert visible_ids(page, "#pricing-table") == [m.id for m in by_input]
+    by_input = sorted(models, key=lambda m: (m.record.pricing.input, index[m.id]))
+    assert visible_ids(page, "#pricing-table") == [m.id for m in by_input][:PAGE_SIZE]
     page.click("button[data-sort=price-in]")
     assert page.get_attribute("th:has(> button[data-sort=price-in])", "aria-sort") == "descending"
-    by_input_desc = sorted(data.models, key=lambda m: (-m.record.pricing.input, index[m.id]))
-    assert visible_ids(page, "#pricing-table") == [m.id for m in by_input_desc]
+    by_input_desc = sorted(models, key=lambda m: (-m.record.pricing.input, index[m.id]))
+    assert visible_ids(page, "#pricing-table") == [m.id for m in by_input_desc][:PAGE_SIZE]
     # missing prices sort last in both directions
     page.click("button[data-sort=cached-in]")
+    page.click("#pricing-table-more button")
+    page.click("#pricing-table-more button")
     ids = visible_ids(page, "#pricing-table")
-    have = [m for m in data.models if m.record.pricing.cached_input is not None]
+    assert len(ids) == len(models)
+    have = [m for m in models if m.record.pricing.cached_input is not None]
     assert ids[:len(have)] == [m.id for m in sorted(have, key=lambda m: (m.record.pricing.cached_input, index[m.id]))]
     assert page.get_attribute("th:has(> button[data-sort=price-in])", "aria-sort") is None
     # cost follows the calculator
@@ -287,6 +374,26 @@ def test_pricing_headers_sort_the_table(page, gen, data):
     costs = page.eval_on_selector_all("#pricing-table tbody tr [data-cost]", "cs => cs.map(c => +c.dataset.value)")
     assert costs == sorted(costs)
     assert query(page)["sort"] == ["cost"]
+
+
+def test_pricing_search_and_filters_cover_every_model(page, gen, data):
+    provider = max(data.providers, key=lambda p: len(p.models))
+    open_page(page, gen.url(f"pricing/index.html?provider={provider.id}&cap=vision"), "#pricing-table[data-ready]")
+    _wait_live(page)
+    expected = [m.id for m in listed(data) if m.provider_id == provider.id and m.record.capabilities.vision]
+    assert visible_ids(page, "#pricing-table") == expected[:PAGE_SIZE]
+    assert page.input_value("#pricing-table-provider") == provider.id
+    # rows built in the browser carry the calculator's figure too
+    cells = page.eval_on_selector_all("#pricing-table tbody [data-cost]", "cs => cs.map(c => c.textContent)")
+    assert all(c.startswith("$") for c in cells)
+    target = listed(data)[-1]  # on the last server page
+    page.select_option("#pricing-table-provider", "")
+    page.click(".filter-panel > summary")
+    page.uncheck("input[name=cap][value=vision]")
+    page.fill("#pricing-table-q", target.id)
+    page.wait_for_function(f"location.search.includes('q=')")
+    _wait_live(page)
+    assert visible_ids(page, "#pricing-table") == [target.id]
 
 
 # --- compare -----------------------------------------------------------------------------------
@@ -329,7 +436,6 @@ def test_compare_shows_models_side_by_side_with_differences(page, gen, data):
         marked = "differs" in (row(f"cap-{key}").get_attribute("class") or "")
         assert marked == (yes != other), key
     assert page.text_content("#compare-status").startswith("Comparing 2 models")
-    assert page.get_attribute("#all-models", "open") is None
     # only the rows that differ
     page.check("#compare-diff-only")
     page.wait_for_function("location.search.includes('diff=1')")
@@ -345,7 +451,10 @@ def test_compare_accepts_repeated_params_and_removes_models(page, gen, data):
     heads = page.eval_on_selector_all("#compare-table thead th.compare-model", "ths => ths.map(t => t.dataset.id)")
     assert heads == ids
     assert "Not in the catalog: nope/unknown" in page.text_content("#compare-status")
+    # its document, nope/unknown.json, answered 404: the browser logs that
+    page.js_errors[:] = [e for e in page.js_errors if "status of 404" not in e]
     page.click(f'#compare-table [data-remove="{ids[1]}"]')
+    page.wait_for_function("document.querySelectorAll('#compare-table th.compare-model').length === 2")
     heads = page.eval_on_selector_all("#compare-table thead th.compare-model", "ths => ths.map(t => t.dataset.id)")
     assert heads == [ids[0], ids[2]]
     assert query(page) == {"models": [ids[0], ids[2]]}
@@ -359,7 +468,36 @@ def test_compare_without_selection_prompts(page, gen):
     open_page(page, gen.url("compare/index.html"), "#compare-form[data-ready]")
     assert "Pick two to four models" in page.text_content("#compare-status")
     assert page.locator("#compare-table").count() == 0
-    assert page.get_attribute("#all-models", "open") is not None
+
+
+def test_compare_fetches_only_the_chosen_models(page, gen, data):
+    a, b = _pair(data)
+    fetched: list[str] = []
+    page.on("request", lambda r: fetched.append(urlsplit(r.url).path) if r.resource_type in ("fetch", "xhr") else None)
+    open_page(page, gen.url(f"compare/index.html?models={a.id},{b.id}"), "#compare-form[data-ready]")
+    page.wait_for_selector("#compare-table")
+    assert sorted(fetched) == sorted([f"/models/{a.id}.json", f"/models/{b.id}.json"])
+    # suggestions read the index, fetched when the reader types
+    page.fill("#compare-3", a.id.split("/")[1][:4])
+    page.wait_for_function("document.querySelectorAll('#compare-models option').length > 0")
+    assert "/api/index.json" in fetched and "/api/models.json" not in fetched
+
+
+def test_compare_marks_best_only_among_two_values(page, gen, data):
+    """A figure only one chosen model has (a cache-write price, say) is not "lowest"."""
+    lone = next((m for m in data.models if m.record.pricing.cache_write is not None), None)
+    other = next((m for m in data.models if m.record.pricing.cache_write is None
+                  and m.record.pricing.input != (lone.record.pricing.input if lone else None)), None)
+    if lone is None or other is None:
+        pytest.skip("no model with and one without a cache-write price")
+    open_page(page, gen.url(f"compare/index.html?models={lone.id},{other.id}"), "#compare-form[data-ready]")
+    page.wait_for_selector("#compare-table")
+    row = page.locator('#compare-table tbody tr[data-f="cache-write"]')
+    assert "differs" in row.get_attribute("class")
+    assert row.locator("td.best").count() == 0 and row.locator(".best-tag").count() == 0
+    assert row.locator("td").nth(1).text_content() == "—"
+    # where both have a value, the better one is tagged
+    assert page.locator('#compare-table tbody tr[data-f="price-in"] td.best').count() == 1
 
 
 # --- without JavaScript ----------------------------------------------------------------------------
@@ -369,67 +507,52 @@ def test_pages_work_without_javascript(browser, gen, data):
     pg = context.new_page()
     try:
         pg.goto(gen.url("index.html?cap=vision"))
-        assert pg.locator("#model-table tbody tr:visible").count() == len(data.models)
+        models = listed(data)
+        assert pg.locator("#model-table tbody tr:visible").count() == PAGE_SIZE
         assert not pg.is_visible("form.model-filters")
-        assert pg.locator("p.note", has_text="Every model is listed below").is_visible()
+        assert pg.locator("p.note", has_text="every model is listed on these pages").is_visible()
+        # the page links walk the catalog
+        pg.click("nav.listing-pager a[rel=next]")
+        assert visible_ids(pg) == [m.id for m in models[PAGE_SIZE:2 * PAGE_SIZE]]
         pg.goto(gen.url("pricing/index.html"))
         assert not pg.is_visible("#cost-calculator")
         assert not pg.is_visible("#pricing-table th.col-cost")
+        assert pg.locator("#pricing-table thead button:visible").count() == 0  # no dead sort buttons
         assert pg.locator("p.note", has_text="The monthly cost calculator needs JavaScript").is_visible()
         pg.goto(gen.url("compare/index.html?models=a,b"))
-        assert pg.locator("#compare-all tbody tr:visible").count() == len(data.models)
         assert not pg.is_visible("#compare-form")
+        assert pg.locator("table").count() == 0  # no dump of every model
+        assert pg.locator("p.note", has_text="needs JavaScript").is_visible()
     finally:
         context.close()
 
 
 # --- speed -------------------------------------------------------------------------------------------
 
-def test_catalog_stays_fast_with_10000_rows(page, gen):
-    """The catalog with 10,000 rows (the built rows, repeated, marked up as the template marks
-    rows past the 300th): it loads, filters and sorts within generous budgets, and shows at
-    most 300 matching rows until asked for all."""
-    html = (gen.root / "index.html").read_text(encoding="utf-8")
-    body = re.search(r"<tbody>\n(.*?)</tbody>", html, re.S)
-    rows = re.findall(r"<tr data-id=.*?</tr>\n", body.group(1), re.S)
-    copies = [rows[i % len(rows)].replace('<tr data-id="', ('<tr class="later"' if i >= 300 else "<tr") +
-                                          f' data-id="{i}-', 1) for i in range(10_000)]
-    big = html[:body.start(1)] + "".join(copies) + html[body.end(1):]
-    (gen.root / "perf-10000.html").write_text(big, encoding="utf-8")
-    open_page(page, gen.url("perf-10000.html"), "form.model-filters[data-ready]", timeout=120_000)
-    assert page.locator("#model-table tbody tr").count() == 10_000
-    assert page.locator("#model-table tbody tr:visible").count() == 300
-    assert page.text_content("#model-table-count") == \
-        "Showing the first 300 of 10,000 matching models (10,000 in all)"
-    timing = page.evaluate("""() => {
-        const form = document.querySelector('form.model-filters');
-        const sort = document.getElementById('model-table-sort');
-        const box = form.querySelector('input[name=cap][value=vision]');
-        const t0 = performance.now();
-        box.checked = true; box.dispatchEvent(new Event('input', {bubbles: true}));
-        document.body.offsetHeight;
-        const t1 = performance.now();
-        sort.value = 'price'; sort.dispatchEvent(new Event('input', {bubbles: true}));
-        document.body.offsetHeight;
-        const t2 = performance.now();
-        return {filter: t1 - t0, sort: t2 - t1};
-    }""")
-    # a few hundred ms on a laptop; the budget leaves room for a busy 2-CPU CI machine
-    assert timing["filter"] < 3000, timing
-    assert timing["sort"] < 4000, timing
-    matching = page.evaluate("[...document.querySelectorAll('#model-table tbody tr')]"
-                             ".filter(r => r.dataset.caps.split(' ').includes('vision')).length")
-    assert page.locator("#model-table tbody tr:visible").count() == min(300, matching)
-    prices = page.eval_on_selector_all("#model-table tbody tr:not([hidden])", "rs => rs.map(r => +r.dataset.priceIn)")
-    assert prices == sorted(prices)
-    if matching > 300:
-        page.click("#model-table-more button")
-        page.wait_for_function(f"document.querySelectorAll('#model-table tbody tr:not([hidden])').length === {matching}",
-                               timeout=60_000)
-    # typing is debounced: one update after the last key
-    page.type("#model-table-q", "xyz", delay=20)
-    page.wait_for_function("document.getElementById('model-table-count').textContent.startsWith('0 of 10,000')",
+def test_search_covers_an_index_of_10000_models(page, gen):
+    """The catalog searching an index of 10,000 models (the built index's models, repeated under
+    new ids): every keystroke's list and count are right. How fast is measured in
+    benchmarks/listings.py (not a timed test: these machines are noisy)."""
+    import json
+
+    doc = json.loads((gen.root / "api/index.json").read_text(encoding="utf-8"))
+    base = doc["models"]
+    doc["models"] = [[f"{r[0]}-{i}"] + r[1:] for i in range(-(-10_000 // len(base))) for r in base][:10_000]
+    body = json.dumps(doc, separators=(",", ":"))
+    page.route("**/api/index.json", lambda route: route.fulfill(status=200, content_type="application/json", body=body))
+    open_page(page, gen.url("index.html"), "form.model-filters[data-ready]")
+    page.fill("#model-table-q", "a")  # the first search fetches the index
+    page.wait_for_function("document.getElementById('model-table-count').textContent.includes('10,000 in all')",
                            timeout=60_000)
+    ids = [r[0] for r in doc["models"]]
+    for term in (ids[-1], ids[len(ids) // 2], "zzz-none"):  # ids[-1] (the last copy's) and none
+        page.fill("#model-table-q", term)
+        want = sum(term in i for i in ids)
+        page.wait_for_function("([t, n]) => document.getElementById('model-table-count').textContent"
+                               ".startsWith(n.toLocaleString('en-US') + ' of 10,000')", arg=[term, want],
+                               timeout=30_000)
+        shown = page.locator("#model-table tbody tr").count()
+        assert shown == min(want, 100), (term, shown, want)
 
 
 # --- screenshots -------------------------------------------------------------------------------------
@@ -445,6 +568,7 @@ SHOTS = [
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 def test_screenshots(browser, gen, example, data, scheme):
+    from tests.test_layout import check_screenshot
     ARTIFACTS.mkdir(exist_ok=True)
     a, b = _pair(data)
     c = next(m for m in data.models if m.id not in (a.id, b.id))
@@ -459,6 +583,6 @@ def test_screenshots(browser, gen, example, data, scheme):
             pg.wait_for_timeout(150)
             out = ARTIFACTS / f"{name}-{scheme}.png"
             pg.screenshot(path=str(out), full_page=full)
-            assert out.stat().st_size > 10_000, out
+            check_screenshot(pg, out, scheme)
         finally:
             context.close()

@@ -224,5 +224,5 @@ def test_init_creates_a_project_that_builds(tmp_path: Path):
     result = CliRunner().invoke(main, ["build", "--project", str(target)])
     assert result.exit_code == 0, result.output
     assert (target / "site" / "index.html").is_file()
-    assert (target / "templates" / "model.html").is_file()  # the theme, copied for customising
+    assert not (target / "templates" / "model.html").exists()  # the theme stays in modelcat (`eject` copies it)
     assert result.output.splitlines()[-1].startswith("built ")

@@ -11,6 +11,7 @@ import functools
 import posixpath
 import re
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 from bs4 import BeautifulSoup
@@ -163,17 +164,23 @@ def test_404_page_helps(name):
     out, site = _catalog(name)
     soup = _soup(out / "404.html")
     assert [text(h) for h in soup.find_all("h1")] == ["Page not found"]
-    assert soup.find("base")["href"] == site.url
+    # served at any URL: no <base> (it would send the page's links and styles to the production
+    # host); links are absolute paths from the site's root path, the stylesheet inline
+    root = urlsplit(site.url).path
+    assert soup.find("base") is None and soup.html["data-site-root"] == root
+    assert soup.find("link", rel="stylesheet") is None and ".not-found" in soup.find("style").string
     assert soup.find("meta", attrs={"name": "robots"})["content"] == "noindex"
     form = soup.find("form", attrs={"role": "search"})
-    assert form["method"] == "get" and form["action"] == "index.html"
+    assert form["method"] == "get" and form["action"] == root
     field = form.find("input", attrs={"name": "q"})
     assert soup.find("label", attrs={"for": field["id"]}) is not None
     hrefs = {text(a): a["href"] for a in soup.find("main").find_all("a")}
-    assert hrefs["All models"] == "index.html" and hrefs["Pricing"] == "pricing/index.html"
+    assert hrefs["All models"] == root and hrefs["Pricing"] == root + "pricing/"
     for href in hrefs.values():
-        assert (out / href).is_file(), href
+        assert href.startswith(root), href
+        rel = href[len(root):]
+        assert (out / (rel + "index.html" if rel == "" or rel.endswith("/") else rel)).is_file(), href
     for model in site.leaderboard[:6]:
-        assert hrefs[f"{model.name} {model.id}"] == model.path + "index.html"
+        assert hrefs[f"{model.name} {model.id}"] == root + model.path
     levels = [int(h.name[1]) for h in soup.find_all(re.compile(r"^h[1-6]$"))]
     assert levels[0] == 1 and all(b <= a + 1 for a, b in zip(levels, levels[1:]))

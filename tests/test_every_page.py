@@ -86,7 +86,10 @@ def test_navigation_and_footer_links(built_site):
         assert nav is not None and len(nav.find_all("a")) >= 4, path
         footer = d.find("footer")
         hrefs = [a["href"] for a in footer.find_all("a")]
-        folder = "" if path == "404.html" else posixpath.dirname(path)  # 404 resolves against <base>
+        if path == "404.html":  # served at any URL: absolute paths from the site's root path
+            root = d.html["data-site-root"]
+            hrefs = [h[len(root):] for h in hrefs if h.startswith(root)]
+        folder = "" if path == "404.html" else posixpath.dirname(path)
         targets = {posixpath.normpath(posixpath.join(folder, h)) for h in hrefs if "://" not in h}
         assert {"llms.txt", "openapi.json"} <= targets, (path, hrefs)
 

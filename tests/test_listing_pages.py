@@ -3,8 +3,9 @@ checked against the resolved Site that the generator builds them from.
 
 Catalogs: the contract's example (one model), a generated one (benchmarks.generate, many
 providers, collections, deprecated and preview models, free and cached prices) and the
-project's own catalog/ when it exists. The browser behaviour of the same pages is in
-tests/test_browser.py.
+project's own catalog/ when it exists. Every listing is read across its pages (rel=next), in
+the listings' default order (most used, then newest). Paging at scale is in tests/test_paging.py,
+the browser behaviour of the same pages in tests/test_browser.py.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from benchmarks.generate import generate_catalog
 from generator import formats
 from generator.build import build
 from generator.catalog import load_catalog
-from generator.site import Site
+from generator.site import PAGE_SIZE, Site, reader_order
 from tests.builds import REPO, built
 
 GENERATED_MODELS = 60
@@ -63,6 +64,33 @@ def row_ids(page: BeautifulSoup, table_id: str) -> list[str]:
     return [tr["data-id"] for tr in table.tbody.find_all("tr", recursive=False)]
 
 
+def listing_ids(site: Path, first: str, table_id: str) -> list[str]:
+    """Return the row ids of a paged listing, following rel=next from its first page."""
+    ids, path, seen = [], first, set()
+    while path is not None:
+        assert path not in seen, f"rel=next loops back to {path}"
+        seen.add(path)
+        page = soup(site, path)
+        got = row_ids(page, table_id)
+        assert len(got) <= PAGE_SIZE, path
+        ids += got
+        nxt = page.find("link", rel="next")
+        path = str((Path(path).parent / nxt["href"]).as_posix()) if nxt is not None else None
+        if path is not None:
+            path = "/".join(_normal(path.split("/")))
+    return ids
+
+
+def _normal(parts: list[str]) -> list[str]:
+    out: list[str] = []
+    for part in parts:
+        if part == "..":
+            out.pop()
+        elif part not in (".", ""):
+            out.append(part)
+    return out
+
+
 def cells(tr) -> list[str]:
     return [" ".join(c.get_text(" ", strip=True).split()) for c in tr.find_all(["th", "td"], recursive=False)]
 
@@ -83,9 +111,12 @@ def name(request) -> str:
 def test_catalog_lists_every_model_with_its_figures(name: str):
     site, data = site_dir(name), resolved(name)
     page = soup(site, "index.html")
-    assert row_ids(page, "model-table") == [m.id for m in data.models]
+    ordered = [m.id for m in reader_order(data.models)]
+    assert row_ids(page, "model-table") == ordered[:PAGE_SIZE]
+    assert listing_ids(site, "index.html", "model-table") == ordered  # most used first, then newest
     head = [" ".join(th.get_text(" ", strip=True).split()) for th in page.find(id="model-table").thead.find_all("th")]
     col = {label.split(" ")[0]: i for i, label in enumerate(head)}
+    assert ("Usage" in col) == bool(data.leaderboard)
     for tr in page.find(id="model-table").tbody.find_all("tr", recursive=False):
         m = data.models_by_id[tr["data-id"]]
         rec, text = m.record, cells(tr)
@@ -95,22 +126,13 @@ def test_catalog_lists_every_model_with_its_figures(name: str):
         assert text[col["Output"]] == formats.price(rec.pricing.output)
         assert text[col["Context"]] == formats.tokens(rec.limits.context)
         assert text[col["Max"]] == formats.tokens(rec.limits.max_output)
-        assert text[col["Usage"]] == (formats.count(rec.usage.tokens) if rec.usage else "—")
+        if "Usage" in col:
+            assert text[col["Usage"]] == (formats.count(rec.usage.tokens) if rec.usage else "—")
         assert text[col["Released"]] == rec.released.isoformat()
         if rec.status != "active":
             assert rec.status.capitalize() in text[col["Model"]]
-        # unformatted figures for the script
-        assert float(tr["data-price-in"]) == rec.pricing.input
-        assert float(tr["data-price-out"]) == rec.pricing.output
-        assert int(tr["data-context"]) == rec.limits.context
-        assert int(tr["data-max-output"]) == rec.limits.max_output
-        assert tr["data-usage"] == (str(rec.usage.tokens) if rec.usage else "")
-        assert tr["data-released"] == rec.released.isoformat()
-        assert tr["data-status"] == rec.status
-        assert tr["data-provider"] == m.provider_id
-        assert tr["data-in"].split() == list(rec.modalities.input)
-        assert tr["data-out"].split() == list(rec.modalities.output)
-        assert tr["data-caps"].split() == [k for k, _, yes in m.capabilities if yes]
+        # rows do not depend on their position (no "later" class): paging replaced it
+        assert tr.get("class") is None
         # the name links to the model page, the provider to its page
         links = [a["href"] for a in tr.find_all("a")]
         assert links[0].endswith(f"models/{m.id}/index.html") and resolves(site, "index.html", links[0])
@@ -128,18 +150,21 @@ def test_catalog_form_keeps_its_state_in_the_url(name: str):
         [""] + [p.id for p in data.providers]
     assert [i["value"] for i in form.find_all("input", attrs={"name": "cap"})] == \
         ["streaming", "tool_calling", "vision", "json_mode", "prompt_caching", "reasoning", "structured_output"]
-    assert {o["value"] for o in form.find("select", attrs={"name": "sort"}).find_all("option")} >= \
-        {"", "price", "context", "newest", "usage"}
+    sorts = form.find("select", attrs={"name": "sort"}).find_all("option")
+    assert {o["value"] for o in sorts} >= {"", "price", "context"}
+    # the default serves a reader: most used (when there is usage), then newest
+    assert sorts[0].get_text() == ("Most used, then newest" if data.leaderboard else "Newest first")
+    assert form["data-index"] == "api/index.json" and resolves(site_dir(name), "index.html", form["data-index"])
     # filter groups are fieldsets with legends; the count is announced
     assert [fs.legend.get_text(strip=True) for fs in form.find_all("fieldset")] == \
         ["Input modality", "Output modality", "Capabilities", "Price, context and status"]
     count = page.find(id="model-table-count")
     assert count["role"] == "status" and count["aria-live"] == "polite"
     n = len(data.models)
-    assert count.get_text(strip=True) == f"{formats.number(n)} {'model' if n == 1 else 'models'}"
-    # without JavaScript the controls are hidden and a note says the full list is there
+    assert count.get_text(strip=True).startswith(f"{formats.number(n)} {'model' if n == 1 else 'models'}")
+    # without JavaScript the controls are hidden and a note says where the full list is
     assert ".needs-js{display:none!important}" in str(page.head.noscript)
-    assert "Every model is listed below" in page.find("main").noscript.get_text()
+    assert "every model is listed on these pages" in page.find("main").noscript.get_text()
 
 
 def test_catalog_links_its_collections_and_script(name: str):
@@ -148,7 +173,7 @@ def test_catalog_links_its_collections_and_script(name: str):
     nav = page.find("nav", attrs={"aria-label": "Collections"})
     if data.collections:
         hrefs = [a["href"] for a in nav.find_all("a")]
-        assert hrefs == [f"{c.path}index.html" for c in data.collections]
+        assert hrefs == ["collections/index.html"] + [f"{c.path}index.html" for c in data.collections]
         assert all(resolves(site, "index.html", h) for h in hrefs)
     scripts = [s["src"] for s in page.find_all("script", src=True)]
     assert any("js/catalog." in s for s in scripts)
@@ -163,8 +188,8 @@ def test_provider_pages_list_exactly_their_models(name: str):
         path = f"{p.path}index.html"
         page = soup(site, path)
         assert page.h1.get_text(strip=True) == p.name
-        ids = row_ids(page, "model-table") if p.models else []
-        assert ids == [m.id for m in p.models]
+        ids = listing_ids(site, path, "model-table") if p.models else []
+        assert ids == [m.id for m in reader_order(p.models)]
         # the Markdown twin: in the head and linked in the page body
         twin = page.find("link", rel="alternate", type="text/markdown")
         assert twin is not None and resolves(site, path, twin["href"])
@@ -196,7 +221,7 @@ def test_collection_pages_list_exactly_their_models(name: str):
         page = soup(site, f"{c.path}index.html")
         assert page.h1.get_text(strip=True) == c.title
         if c.models:
-            assert row_ids(page, "model-table") == [m.id for m in c.models]
+            assert listing_ids(site, f"{c.path}index.html", "model-table") == [m.id for m in reader_order(c.models)]
         else:
             assert page.find("table", id="model-table") is None
             assert page.find(class_="empty-state") is not None
@@ -207,12 +232,14 @@ def test_collection_pages_list_exactly_their_models(name: str):
 def test_pricing_table_has_every_model_and_price(name: str):
     site, data = site_dir(name), resolved(name)
     page = soup(site, "pricing/index.html")
-    assert row_ids(page, "pricing-table") == [m.id for m in data.models]
+    assert listing_ids(site, "pricing/index.html", "pricing-table") == [m.id for m in reader_order(data.models)]
     table = page.find(id="pricing-table")
-    head = [th.get_text(" ", strip=True) for th in table.thead.find_all("th")]
+    head = [th.find("button").get_text(" ", strip=True) for th in table.thead.find_all("th")]
     assert head == ["Model", "Provider", "Input", "Output", "Cached input", "Cache write", "Context", "Monthly cost"]
-    # every header sorts: a button inside the th
-    assert all(th.find("button", class_="sort") is not None for th in table.thead.find_all("th"))
+    # every header sorts with JavaScript: a button inside the th, hidden without it (no dead buttons)
+    for th in table.thead.find_all("th"):
+        assert "needs-js" in th.find("button", class_="sort")["class"]
+        assert th.noscript is not None and th.noscript.get_text() == th.find("button").get_text()
     for tr in table.tbody.find_all("tr", recursive=False):
         m = data.models_by_id[tr["data-id"]]
         p = m.record.pricing
@@ -222,7 +249,6 @@ def test_pricing_table_has_every_model_and_price(name: str):
                              formats.price(p.cache_write), formats.tokens(m.record.limits.context)]
         assert text[7] == ""  # filled in by the calculator
         assert float(tr["data-price-in"]) == p.input and float(tr["data-price-out"]) == p.output
-        assert tr["data-cached-in"] == ("" if p.cached_input is None else str(p.cached_input))
     form = page.find("form", id="cost-calculator")
     assert float(form["data-fee"]) == (data.record.fee.percent or 0)
     for field, label in (("in", "Input tokens per month"), ("out", "Output tokens per month")):
@@ -233,7 +259,7 @@ def test_pricing_table_has_every_model_and_price(name: str):
 
 # --- compare -------------------------------------------------------------------------------
 
-def test_compare_page_offers_every_model(name: str):
+def test_compare_page_embeds_no_model(name: str):
     site, data = site_dir(name), resolved(name)
     page = soup(site, "compare/index.html")
     form = page.find("form", id="compare-form")
@@ -243,37 +269,27 @@ def test_compare_page_offers_every_model(name: str):
     for p in pickers:
         assert p["list"] == "compare-models"
         assert page.find("label", attrs={"for": p["id"]}) is not None
-    options = page.find("datalist", id="compare-models").find_all("option")
-    assert [o["value"] for o in options] == [m.id for m in data.models]
-    # the no-JS table: every model, every capability, raw values for the script
-    assert row_ids(page, "compare-all") == [m.id for m in data.models]
-    fields = [th["data-f"] for th in page.find(id="compare-all").thead.find_all("th")]
-    assert fields[:2] == ["name", "provider"]
-    assert {f"cap-{k}" for k, _, _ in data.models[0].capabilities} <= set(fields)
-    for tr in page.find(id="compare-all").tbody.find_all("tr", recursive=False):
-        m = data.models_by_id[tr["data-id"]]
-        row = tr.find_all(["th", "td"], recursive=False)
-        assert len(row) == len(fields)
-        got = dict(zip(fields, row))
-        assert float(got["price-in"]["data-v"]) == m.record.pricing.input
-        assert got["context"].get_text(strip=True) == formats.number(m.record.limits.context)
-        for key, _, yes in m.capabilities:
-            assert got[f"cap-{key}"]["data-v"] == ("1" if yes else "0")
-    assert page.find("details", id="all-models").has_attr("open")
+    # suggestions come from api/index.json, the chosen models from their .json: none is in the page
+    assert page.find("datalist", id="compare-models").find_all("option") == []
+    assert page.find("table") is None
+    text = str(page.find("main"))
+    assert not any(m.id in text for m in data.models)
+    assert resolves(site, "compare/index.html", form["data-index"])
+    # without JavaScript it says what it needs
+    assert "needs JavaScript" in page.find("main").noscript.get_text()
 
 
 # --- leaderboard ---------------------------------------------------------------------------
 
 def test_leaderboard_is_ordered_by_usage(name: str):
     site, data = site_dir(name), resolved(name)
-    page = soup(site, "leaderboard/index.html")
-    ranked = [m for m in data.models if m.record.usage is not None]
-    if not ranked:
-        assert page.find(class_="empty-state") is not None
+    if not data.leaderboard:
+        assert not (site / "leaderboard/index.html").exists()
         return
-    ids = row_ids(page, "leaderboard-table")
+    ids = listing_ids(site, "leaderboard/index.html", "leaderboard-table")
     assert ids == [m.id for m in data.leaderboard]
-    assert sorted(ids) == sorted(m.id for m in ranked)
+    assert sorted(ids) == sorted(m.id for m in data.models if m.record.usage is not None)
+    page = soup(site, "leaderboard/index.html")
     tokens = [int(tr["data-tokens"]) for tr in page.find(id="leaderboard-table").tbody.find_all("tr")]
     assert tokens == sorted(tokens, reverse=True)
     for i, tr in enumerate(page.find(id="leaderboard-table").tbody.find_all("tr", recursive=False)):
@@ -289,9 +305,36 @@ def test_leaderboard_is_ordered_by_usage(name: str):
         assert text[6] == (m.record.usage.as_of.isoformat() if m.record.usage.as_of else "—")
 
 
+def test_no_usage_no_leaderboard(tmp_path: Path):
+    """Without any usage figure: no leaderboard page, nav entry, sitemap or llms.txt line, no
+    usage column and no Adoption card."""
+    from tests.conftest import make_project, valid_files
+
+    files = valid_files()
+    for path, text in list(files.items()):
+        if path.startswith("models/") and "\nusage:" in text:
+            head, _, rest = text.partition("\nusage:")
+            lines = rest.split("\n")
+            keep = [ln for ln in lines[1:] if not ln.startswith((" ", "\t"))]
+            files[path] = head + "\n" + "\n".join(keep)
+    project = make_project(tmp_path, files)
+    build(project, project / "site")
+    out = project / "site"
+    assert not (out / "leaderboard").exists()
+    for path in ["index.html", "models/meta/llama-3.2-1b-instruct/index.html", "providers/meta/index.html"]:
+        page = soup(out, path)
+        assert page.find("a", href=lambda h: h and "leaderboard/" in h) is None, path
+        assert page.find(id="adoption") is None, path
+    head = [th.get_text(" ", strip=True) for th in soup(out, "index.html").find(id="model-table").thead.find_all("th")]
+    assert not any(h.startswith("Usage") for h in head)
+    assert "leaderboard/" not in (out / "sitemap.xml").read_text(encoding="utf-8")
+    assert "leaderboard/" not in (out / "llms.txt").read_text(encoding="utf-8")
+
+
 # --- shared structure ----------------------------------------------------------------------
 
-LISTING_PAGES = ["index.html", "pricing/index.html", "compare/index.html", "leaderboard/index.html"]
+LISTING_PAGES = ["index.html", "pricing/index.html", "compare/index.html", "leaderboard/index.html",
+                 "providers/index.html", "collections/index.html"]
 
 
 def test_tables_scroll_in_labelled_focusable_regions(name: str):
@@ -344,6 +387,8 @@ def test_templates_escape_hostile_names(tmp_path: Path):
     project = make_project(tmp_path, files)
     build(project, project / "site")
     for path in LISTING_PAGES + ["providers/meta/index.html", "collections/text/index.html"]:
+        if path in ("compare/index.html", "providers/index.html", "collections/index.html"):
+            continue  # they name no model
         html = (project / "site" / path).read_text(encoding="utf-8")
         assert "<script>alert(1)</script>" not in html, path
         page = BeautifulSoup(html, "html.parser")

@@ -535,7 +535,7 @@ UNCOLOURED = {"w", "n", "p", "o", "x"}  # whitespace, plain names, punctuation, 
 def test_css_and_js_budget():
     own_css = sum((THEME / "css" / f).stat().st_size for f in ("00-base.css", "10-model.css"))
     assert own_css < 30_000
-    assert (THEME / "js" / "site.js").stat().st_size < 5_000
+    assert (THEME / "js" / "site.js").stat().st_size < 6_500  # with the phone menu
     css = (THEME / "css" / "00-base.css").read_text(encoding="utf-8")
     assert "@media (prefers-color-scheme: dark)" in css and "prefers-reduced-motion" in css
     assert ":focus-visible" in css and "@import" not in css and "url(http" not in css

@@ -45,7 +45,7 @@ OLD_NAME = "name: Llama-3.2-1b-Instruct\n"
 NEW_NAME = "Llama Served Fresh"
 START_TIMEOUT = 20.0
 EVENT_TIMEOUT = 10.0  # generous: the 0.3 s target is the benchmark's business
-SERVING = re.compile(r"^serving .* at http://127\.0\.0\.1:(\d+)/")
+SERVING = re.compile(r"^serving (.*) at http://(\S+):(\d+)/ ")
 
 
 @dataclass
@@ -54,6 +54,7 @@ class Server:
     project: Path
     site: Path
     port: int
+    host: str = "127.0.0.1"
     stderr: list[str] = field(default_factory=list)  # every line so far (the reader appends)
     lines: queue.Queue = field(default_factory=queue.Queue)
     reader: threading.Thread | None = None
@@ -61,7 +62,7 @@ class Server:
     def get(self, path: str, timeout: float = 5.0) -> tuple[int, str]:
         """GET path; return (status, body) for any status, 404 included."""
         try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{self.port}{path}", timeout=timeout) as r:
+            with urllib.request.urlopen(f"http://{self.host}:{self.port}{path}", timeout=timeout) as r:
                 return r.status, r.read().decode("utf-8")
         except urllib.error.HTTPError as err:
             with err:
@@ -105,15 +106,21 @@ def _stop(proc: subprocess.Popen) -> None:
             proc.wait(timeout=5)
 
 
-def start_server(tmp: Path) -> Server:
-    """Start `modelcat serve` on a copy of the example catalog; return once it is listening."""
+def start_server(tmp: Path, *args: str, out: bool = True, env: dict[str, str] | None = None,
+                 prelude: str = "") -> Server:
+    """Start `modelcat serve` on a copy of the example catalog; return once it is listening.
+
+    args are more options; with out False the server picks its own (temporary) site
+    folder, and Server.site is the one it names; prelude is Python run in the server's
+    process before the command."""
     project = tmp / "project"
     shutil.copytree(EXAMPLE, project / "catalog")
     site = tmp / "site"
-    env = {**os.environ, "SOURCE_DATE_EPOCH": TODAY_EPOCH, "PYTHONUNBUFFERED": "1"}
+    env = {**os.environ, "SOURCE_DATE_EPOCH": TODAY_EPOCH, "PYTHONUNBUFFERED": "1", **(env or {})}
+    command = ["-c", f"{prelude}\nfrom generator.cli import main\nmain()"] if prelude else ["-m", "generator"]
     proc = subprocess.Popen(
-        [sys.executable, "-m", "generator", "serve", "--project", str(project), "--port", "0",
-         "--out", str(site)],
+        [sys.executable, *command, "serve", "--project", str(project), "--port", "0",
+         *(("--out", str(site)) if out else ()), *args],
         cwd=REPO, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
         text=True, encoding="utf-8", errors="replace")
     srv = Server(proc, project, site, port=0)
@@ -124,7 +131,8 @@ def start_server(tmp: Path) -> Server:
     except BaseException:
         _stop(proc)
         raise
-    srv.port = int(SERVING.match(line).group(1))
+    named, srv.host, port = SERVING.match(line).groups()
+    srv.site, srv.port = Path(named), int(port)
     return srv
 
 

@@ -1,4 +1,4 @@
-"""JSON for programs: models/<p>/<slug>.json, api/models.json, and the JSON Schema schema/model.json.
+"""JSON for programs: models/<p>/<slug>.json, api/models.json, api/index.json and the JSON Schema schema/model.json.
 
 A model document is the record exactly as validated (`model_dump(mode="json")`)
 plus the figures the resolver derived: provider, market share, rank,
@@ -20,7 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from generator.records import schema
 from generator.render.context import RenderContext
-from generator.site import ModelEntry, Site
+from generator.site import ModelEntry, Site, reader_order
 from generator.write import Output
 
 SCHEMA_PATH = "schema/model.json"
@@ -28,6 +28,9 @@ SCHEMA_PATH = "schema/model.json"
 # 2: kind, month releases, price tiers, variants, per-unit prices, offers, lifecycle, derived prices.
 SCHEMA_VERSION = 2
 MODELS_PATH = "api/models.json"
+INDEX_PATH = "api/index.json"
+INDEX_FIELDS = ("id", "name", "provider", "family", "input", "output", "caps", "price_in", "price_out",
+                "cached_in", "cache_write", "context", "max_output", "usage", "released", "status", "collections")
 
 
 class ProviderRef(BaseModel):
@@ -153,12 +156,40 @@ def model_json(site: Site, m: ModelEntry) -> Output:
     return Output(m.json_path, dumps(model_document(site, m)))
 
 
+def search_index(site: Site) -> dict:
+    """Return api/index.json: every model as one compact array, for search, filters and sort in
+    the browser (assets/js/catalog.js) and compare's suggestions.
+
+    `fields` names the array's places. Models come in the listings' default order (most used,
+    then newest), so the browser's unsorted order is the server pages' order. provider is an
+    index into `providers` ([id, name]); caps a bit mask over `capabilities`; input and output
+    the modalities, space-separated; collections indexes into `collections`; usage is tokens
+    or null; the rest are the record's figures, unformatted."""
+    provider_at = {p.id: i for i, p in enumerate(site.providers)}
+    collection_at = {c.id: i for i, c in enumerate(site.collections)}
+    caps = list(schema.CAPABILITIES)
+    rows = []
+    for m in reader_order(site.models):
+        rec = m.record
+        p = rec.pricing
+        mask = sum(1 << i for i, (_, _, yes) in enumerate(m.capabilities) if yes)
+        rows.append([m.id, rec.name, provider_at[m.provider_id], rec.family or "", " ".join(rec.modalities.input),
+                     " ".join(rec.modalities.output), mask, p.input, p.output, p.cached_input, p.cache_write,
+                     rec.limits.context, rec.limits.max_output, rec.usage.tokens if rec.usage else None,
+                     str(rec.released) if rec.released is not None else "", rec.status,
+                     [collection_at[c.id] for c in m.collections]])
+    return {"version": 1, "fields": list(INDEX_FIELDS), "capabilities": caps,
+            "providers": [[p.id, p.name] for p in site.providers],
+            "collections": [c.id for c in site.collections], "models": rows}
+
+
 def api_files(ctx: RenderContext) -> Iterator[Output]:
-    """Yield api/models.json and the published schema."""
+    """Yield api/models.json, api/index.json and the published schema."""
     site = ctx.site
     docs = [model_document(site, m) for m in site.models]
     yield Output(MODELS_PATH, dumps({"object": "list", "schema_version": SCHEMA_VERSION, "data": docs},
                                     pretty=False))
+    yield Output(INDEX_PATH, dumps(search_index(site), pretty=False))
     yield Output(SCHEMA_PATH, dumps(published_schema(site)))
 
 

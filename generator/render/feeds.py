@@ -16,7 +16,7 @@ from collections.abc import Iterator
 
 from generator import formats
 from generator.render.context import RenderContext
-from generator.site import Site
+from generator.site import Site, page_paths
 from generator.write import Output
 
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
@@ -38,11 +38,19 @@ def html_pages(site: Site) -> list[tuple[str, datetime.date]]:
     def newest(models) -> datetime.date:
         return max((m.lastmod for m in models), default=built)
 
-    pages = [("", built)]
+    def listing(base: str, rows: int, lastmod: datetime.date) -> list[tuple[str, datetime.date]]:
+        return [(path, lastmod) for path in page_paths(base, rows)]  # every page of a paged listing
+
+    pages = listing("", len(site.models), built)
     pages += [(m.path, m.lastmod) for m in site.models]
-    pages += [(p.path, newest(p.models)) for p in site.providers]
-    pages += [(c.path, newest(c.models)) for c in site.collections]
-    pages += [("pricing/", built), ("compare/", built), ("leaderboard/", built)]
+    for p in site.providers:
+        pages += listing(p.path, len(p.models), newest(p.models))
+    for c in site.collections:
+        pages += listing(c.path, len(c.models), newest(c.models))
+    pages += listing("providers/", len(site.providers), built) + listing("collections/", len(site.collections), built)
+    pages += listing("pricing/", len(site.models), built) + [("compare/", built)]
+    if site.leaderboard:  # no leaderboard page without usage figures
+        pages += listing("leaderboard/", len(site.leaderboard), built)
     pages += [(d.path, built) for d in site.docs]
     return pages
 

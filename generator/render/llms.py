@@ -156,10 +156,13 @@ def page_lines(site: Site) -> list[str]:
         line("Sitemap", site.absolute("sitemap.xml"), "every HTML page"),
         line("New models feed", site.absolute("feed.xml"), "Atom feed of the newest models"),
         line("Model catalog", site.absolute(""), "every model, searchable and sortable (HTML)"),
-        line("Pricing", site.absolute("pricing/"), "every model's prices in one table (HTML)"),
+        line("Providers", site.absolute("providers/"), "every provider and its number of models (HTML)"),
+        line("Collections", site.absolute("collections/"), "every collection of models (HTML)"),
+        line("Pricing", site.absolute("pricing/"), "every model's prices (HTML)"),
         line("Compare", site.absolute("compare/"), "models side by side (HTML)"),
-        line("Leaderboard", site.absolute("leaderboard/"), "models ranked by usage (HTML)"),
     ]
+    if site.leaderboard:  # the page exists only when some record has usage
+        lines.append(line("Leaderboard", site.absolute("leaderboard/"), "models ranked by usage (HTML)"))
     for c in site.collections:
         n = len(c.models)
         lines.append(line(title(f"Collection: {c.title}", c.id), site.absolute(c.path),

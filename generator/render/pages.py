@@ -7,18 +7,21 @@ tests/test_pages.py parses the built pages and checks them against records.
 
 from __future__ import annotations
 
+import dataclasses
 import html
 from collections.abc import Iterator
+from urllib.parse import urlsplit
 
 from markupsafe import Markup
 
 from generator.render import markdown as md
 from generator.render.context import Breadcrumb, PageInfo, RenderContext
 from generator.render.env import relative
-from generator.site import CollectionEntry, ModelEntry, ProviderEntry
+from generator.site import CollectionEntry, ModelEntry, ProviderEntry, paginate, reader_order
 from generator.write import Output
 
-NAV = (("Models", ""), ("Pricing", "pricing/"), ("Compare", "compare/"), ("Leaderboard", "leaderboard/"))
+NAV = (("Models", ""), ("Providers", "providers/"), ("Pricing", "pricing/"), ("Compare", "compare/"),
+       ("Leaderboard", "leaderboard/"))
 
 
 def render(ctx: RenderContext, template: str, page: PageInfo, **extra) -> Output:
@@ -26,14 +29,23 @@ def render(ctx: RenderContext, template: str, page: PageInfo, **extra) -> Output
     site = ctx.site
     folder = page.folder
     is_404 = page.kind == "404"
+    # 404.html is served at any URL, at any depth, on any host: its links are absolute paths
+    # from the path of the site's URL ("/" or "/catalog/"), and its stylesheet is inline.
+    site_root = urlsplit(site.url).path or "/"
 
     def link(target: str) -> str:
-        if is_404:  # served at any URL: links resolve against <base href>
-            return relative(target, "") if not target.startswith(("http", "#")) else target
+        if is_404:
+            return target if target.startswith(("http://", "https://", "mailto:", "#")) else site_root + target
         return relative(target, folder)
 
     def asset(name: str) -> str:
         return link(ctx.assets.paths[name])
+
+    inline_css = None
+    if is_404 and "site.css" in ctx.assets.paths:
+        css_path = ctx.assets.paths["site.css"]
+        css = next(o.data for o in ctx.assets.outputs if o.path == css_path).decode("utf-8")
+        inline_css = Markup(css.replace("</", "<\\/"))
 
     crumbs = page.breadcrumbs
     if crumbs:
@@ -46,22 +58,26 @@ def render(ctx: RenderContext, template: str, page: PageInfo, **extra) -> Output
         })
     rows = ctx.memo("rows", dict)
 
-    def model_row(m: ModelEntry, show_provider: bool, later: bool) -> Markup:
+    show_usage = bool(site.leaderboard)
+
+    def model_row(m: ModelEntry, show_provider: bool) -> Markup:
         # The same model is listed on the catalog, its provider and its collections:
         # a row is rendered once per distinct set of links and kept for the build.
-        key = (m.id, show_provider, later, link(m.path), link(m.provider.path))
+        key = (m.id, show_provider, link(m.path), link(m.provider.path))
         row = rows.get(key)
         if row is None:
             macros = ctx.memo("_model_list.html", lambda: ctx.html.get_template("_model_list.html").module)
-            row = rows[key] = macros.row(m, show_provider, later, link)
+            row = rows[key] = macros.row(m, show_provider, show_usage, link)
         return row
 
-    nav = [(title, path, link(path), _active(page.path, path)) for title, path in NAV]
+    nav = [(title, path, link(path), _active(page.path, path)) for title, path in NAV
+           if path != "leaderboard/" or site.leaderboard]
     docs_nav = [(d.title, d.path, link(d.path), page.path == d.path) for d in site.docs]
     html = ctx.html.get_template(template).render(
         site=site, page=page, link=link, asset=asset, canonical=site.absolute(page.path if page.path != "404.html" else ""),
         nav=nav, docs_nav=docs_nav, llms_link=link("llms.txt"), openapi_link=link("openapi.json"),
-        is_404=is_404, model_row=model_row, **extra)
+        is_404=is_404, site_root=site_root, inline_css=inline_css, model_row=model_row, show_usage=show_usage,
+        **extra)
     return Output(page.file, html.encode("utf-8"))
 
 
@@ -98,39 +114,76 @@ def model_page(ctx: RenderContext, m: ModelEntry) -> Output:
                   playground=playground.replace("{model}", m.id) if playground else None)
 
 
+def listed(ctx: RenderContext) -> tuple[ModelEntry, ...]:
+    """Return every model in the listings' default order (most used, then newest)."""
+    return ctx.memo("listed", lambda: reader_order(ctx.site.models))
+
+
+def listing_pages(ctx: RenderContext, template: str, items, first: PageInfo, **extra) -> Iterator[Output]:
+    """Yield the pages of one listing: first.path holds the first page, first.path/page/<n>/ the next.
+
+    Page n is its own canonical URL and says its number in its title; the template gets the
+    ListingPage as `listing` (its rows, and prev/next for rel links and the pager)."""
+    for lp in paginate(items, first.path):
+        page = first if lp.number == 1 else dataclasses.replace(
+            first, path=lp.path, title=f"{first.title} — page {lp.number} of {lp.count}", jsonld=[],
+            breadcrumbs=first.breadcrumbs[:-1] + (Breadcrumb(first.breadcrumbs[-1].title, first.path),
+                                                  Breadcrumb(f"Page {lp.number}", None))
+            if first.breadcrumbs else ())
+        yield render(ctx, template, page, listing=lp, **extra)
+
+
 def catalog_page(ctx: RenderContext) -> Iterator[Output]:
     site = ctx.site
     page = PageInfo(path="", title=f"{site.name} model catalog — {len(site.models):,} models, prices and context",
                     description=_clip(site.record.tagline or f"Every model on {site.name}: prices, context windows, "
                                       "capabilities and API."), kind="catalog")
-    yield render(ctx, "catalog.html", page, models=site.models)
+    yield from listing_pages(ctx, "catalog.html", listed(ctx), page)
 
 
 def provider_pages(ctx: RenderContext) -> Iterator[Output]:
     for p in ctx.site.providers:
-        yield provider_page(ctx, p)
+        yield from provider_page(ctx, p)
 
 
-def provider_page(ctx: RenderContext, p: ProviderEntry) -> Output:
+def provider_page(ctx: RenderContext, p: ProviderEntry) -> Iterator[Output]:
     site = ctx.site
     page = PageInfo(path=p.path, title=f"{p.name} models — pricing and API · {site.name}",
                     description=_clip(md.plain_text(p.description) or f"{p.name} models on {site.name}."),
                     kind="provider", md_twin=p.md_path,
-                    breadcrumbs=(Breadcrumb("Models", ""), Breadcrumb(p.name, None)))
-    return render(ctx, "provider.html", page, provider=p, models=p.models)
+                    breadcrumbs=(Breadcrumb("Models", ""), Breadcrumb("Providers", "providers/"),
+                                 Breadcrumb(p.name, None)))
+    yield from listing_pages(ctx, "provider.html", reader_order(p.models), page, provider=p)
+
+
+def providers_index(ctx: RenderContext) -> Iterator[Output]:
+    site = ctx.site
+    page = PageInfo(path="providers/", title=f"Providers — {len(site.providers):,} on {site.name}",
+                    description=f"Every provider on {site.name} and how many models each serves.",
+                    kind="providers", breadcrumbs=(Breadcrumb("Models", ""), Breadcrumb("Providers", None)))
+    yield from listing_pages(ctx, "providers.html", site.providers, page)
 
 
 def collection_pages(ctx: RenderContext) -> Iterator[Output]:
     for c in ctx.site.collections:
-        yield collection_page(ctx, c)
+        yield from collection_page(ctx, c)
 
 
-def collection_page(ctx: RenderContext, c: CollectionEntry) -> Output:
+def collection_page(ctx: RenderContext, c: CollectionEntry) -> Iterator[Output]:
     site = ctx.site
     page = PageInfo(path=c.path, title=f"{c.title} · {site.name}",
                     description=_clip(md.plain_text(c.description) or f"{c.title} on {site.name}."),
-                    kind="collection", breadcrumbs=(Breadcrumb("Models", ""), Breadcrumb(c.title, None)))
-    return render(ctx, "collection.html", page, collection=c, models=c.models)
+                    kind="collection", breadcrumbs=(Breadcrumb("Models", ""), Breadcrumb("Collections", "collections/"),
+                                                    Breadcrumb(c.title, None)))
+    yield from listing_pages(ctx, "collection.html", reader_order(c.models), page, collection=c)
+
+
+def collections_index(ctx: RenderContext) -> Iterator[Output]:
+    site = ctx.site
+    page = PageInfo(path="collections/", title=f"Collections · {site.name}",
+                    description=f"Every collection of models on {site.name}.",
+                    kind="collections", breadcrumbs=(Breadcrumb("Models", ""), Breadcrumb("Collections", None)))
+    yield from listing_pages(ctx, "collections.html", site.collections, page)
 
 
 def pricing_page(ctx: RenderContext) -> Iterator[Output]:
@@ -139,7 +192,7 @@ def pricing_page(ctx: RenderContext) -> Iterator[Output]:
                     description=f"Input and output prices of all {len(site.models):,} models on {site.name}, "
                                 "with a monthly cost calculator.",
                     kind="pricing", breadcrumbs=(Breadcrumb("Models", ""), Breadcrumb("Pricing", None)))
-    yield render(ctx, "pricing.html", page, models=site.models)
+    yield from listing_pages(ctx, "pricing.html", listed(ctx), page)
 
 
 def compare_page(ctx: RenderContext) -> Iterator[Output]:
@@ -147,15 +200,18 @@ def compare_page(ctx: RenderContext) -> Iterator[Output]:
     page = PageInfo(path="compare/", title=f"Compare models side by side · {site.name}",
                     description=f"Compare up to four models on {site.name}: prices, context, capabilities.",
                     kind="compare", breadcrumbs=(Breadcrumb("Models", ""), Breadcrumb("Compare", None)))
-    yield render(ctx, "compare.html", page, models=site.models)
+    yield render(ctx, "compare.html", page)
 
 
 def leaderboard_page(ctx: RenderContext) -> Iterator[Output]:
+    """Yield the leaderboard's pages: none when no record has usage (nothing to rank)."""
     site = ctx.site
+    if not site.leaderboard:
+        return
     page = PageInfo(path="leaderboard/", title=f"Model leaderboard by usage · {site.name}",
                     description=f"Models on {site.name} ranked by tokens processed, with share of tracked volume.",
                     kind="leaderboard", breadcrumbs=(Breadcrumb("Models", ""), Breadcrumb("Leaderboard", None)))
-    yield render(ctx, "leaderboard.html", page, models=site.leaderboard)
+    yield from listing_pages(ctx, "leaderboard.html", site.leaderboard, page)
 
 
 def doc_pages(ctx: RenderContext) -> Iterator[Output]:
@@ -198,5 +254,5 @@ def _clip(text: str, limit: int = 158) -> str:
     return cut.rstrip(",;:.") + "…"
 
 
-PAGE_PRODUCERS = (catalog_page, model_pages, provider_pages, collection_pages, pricing_page, compare_page,
-                  leaderboard_page, doc_pages, not_found_page)
+PAGE_PRODUCERS = (catalog_page, model_pages, provider_pages, providers_index, collection_pages, collections_index,
+                  pricing_page, compare_page, leaderboard_page, doc_pages, not_found_page)

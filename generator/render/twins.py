@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from generator.render import markdown as md
 from generator.render.context import RenderContext
 from generator.render.env import relative
-from generator.render.mdtext import blocks, clean_markdown, fence, rebase_links, rebaser
+from generator.render.mdtext import blocks, clean_markdown, fence, rebaser
 from generator.render.snippets import PLACEHOLDER
 from generator.site import DocPage, ModelEntry, ProviderEntry, Site
 from generator.write import Output
@@ -110,12 +110,8 @@ def doc_twins(ctx: RenderContext) -> Iterator[Output]:
 
 
 def doc_body(d: DocPage, rebase) -> str:
-    """Return a docs page's Markdown source with its relative links rebased (nothing else changes).
-
-    Docs pages are the site owner's own text, so their Markdown goes out as written.
-    """
-    lines = [line if in_code else rebase_links(line, rebase) for in_code, line in blocks(d.body)]
-    return "\n".join(lines).strip("\n")
+    """Return a docs page's Markdown with the HTML page's policy applied and its relative links rebased."""
+    return clean_markdown(d.body, rebase=rebase)
 
 
 def _starts_with_h1(body: str) -> bool:

@@ -1,63 +1,104 @@
 /* The compare page: two to four models side by side, chosen in a GET form kept in the URL.
  *
- * The dataset is the page's own no-JS table of every model (#compare-all): its header cells
- * name each field (data-f, plus data-best="min|max" where a best value exists) and every body
- * cell holds the formatted figure with its raw value in data-v. This script transposes the
- * chosen rows into a side-by-side table, marks rows whose values differ and the best cell of
- * each comparable row. Accepted URLs: ?models=a/b&models=c/d and ?models=a/b,c/d.
+ * The page embeds no model. The chosen ones come from their own JSON documents
+ * (models/<provider>/<slug>.json), fetched when chosen; the pickers' suggestions and
+ * choosing a model by its name read api/index.json, fetched when the reader starts typing.
+ * Rows whose values differ are marked; a row's best figure is tagged only where at least two
+ * of the chosen models have a value (one lone cache price is not "lowest").
+ * Accepted URLs: ?models=a/b&models=c/d and ?models=a/b,c/d.
  */
 (function () {
   "use strict";
 
-  var MAX = 4;
+  var MAX = 4, SUGGESTIONS = 30;
+  var mc = window.modelcat;
   var form = document.getElementById("compare-form");
-  var all = document.getElementById("compare-all");
   var result = document.getElementById("compare-result");
   var status = document.getElementById("compare-status");
-  var details = document.getElementById("all-models");
   var diffOnly = document.getElementById("compare-diff-only");
-  if (!form || !all || !result || !all.tHead) return;
+  var datalist = document.getElementById("compare-models");
+  if (!form || !result || !mc) return;
   var inputs = form.querySelectorAll('input[name="models"]');
+  var root = form.getAttribute("data-root") || "";
+  var e = mc.esc;
 
-  var fields = [];
-  var heads = all.tHead.rows[0].cells;
-  for (var i = 0; i < heads.length; i++) {
-    var th = heads[i];
-    fields.push({
-      key: th.getAttribute("data-f"), label: th.innerHTML, best: th.getAttribute("data-best") || "",
-      bestLabel: th.getAttribute("data-best-label") || "Best", num: th.classList.contains("num"),
-      numeric: th.classList.contains("num") || th.getAttribute("data-f") === "usage"
+  var CAPS = [["streaming", "Streaming"], ["tool_calling", "Tool calling"], ["vision", "Vision"],
+    ["json_mode", "JSON mode"], ["prompt_caching", "Prompt caching"], ["reasoning", "Reasoning"],
+    ["structured_output", "Structured output"]];
+  var BADGES = { active: '<span class="state state-active">Active</span>',
+    preview: '<span class="badge badge-warn state state-preview">Preview</span>',
+    deprecated: '<span class="badge badge-danger state state-deprecated">Deprecated</span>' };
+
+  function priceField(key, label, get) {
+    return { key: key, label: label, best: "min", bestLabel: "Lowest", num: true, get: get,
+      html: function (v) { return mc.price(v); } };
+  }
+  var FIELDS = [
+    { key: "provider", label: "Provider", get: function (d) { return d.provider.id; },
+      html: function (v, d) {
+        return '<a class="provider-link" href="' + e(root) + "providers/" + e(d.provider.id) + '/index.html">' +
+          e(d.provider.name) + "</a>";
+      } },
+    priceField("price-in", "Input price", function (d) { return d.pricing.input; }),
+    priceField("price-out", "Output price", function (d) { return d.pricing.output; }),
+    priceField("cached-in", "Cached input", function (d) { return d.pricing.cached_input; }),
+    priceField("cache-write", "Cache write", function (d) { return d.pricing.cache_write; }),
+    { key: "context", label: "Context", best: "max", bestLabel: "Largest", num: true,
+      get: function (d) { return d.limits.context; }, html: mc.number },
+    { key: "max-output", label: "Max output", best: "max", bestLabel: "Largest", num: true,
+      get: function (d) { return d.limits.max_output; }, html: mc.number },
+    { key: "in", label: "Input modalities", get: function (d) { return d.modalities.input.join(", "); }, html: e },
+    { key: "out", label: "Output modalities", get: function (d) { return d.modalities.output.join(", "); }, html: e }
+  ].concat(CAPS.map(function (c) {
+    return { key: "cap-" + c[0], label: c[1], cls: "cap-col",
+      get: function (d) { return d.capabilities[c[0]] ? 1 : 0; },
+      html: function (v) { return v ? '\u2713<span class="sr-only"> yes</span>' : '\u2014<span class="sr-only"> no</span>'; } };
+  })).concat([
+    { key: "released", label: "Released", best: "max", bestLabel: "Newest",
+      get: function (d) { return d.released === null || d.released === undefined ? null : String(d.released); },
+      html: function (v) { return v === null ? "\u2014" : e(v); } },
+    { key: "status", label: "Status", get: function (d) { return d.status; },
+      html: function (v) { return BADGES[v] || e(v); } },
+    { key: "usage", label: 'Usage <span class="unit">tokens</span>', best: "max", bestLabel: "Most used", num: true,
+      get: function (d) { return d.usage ? d.usage.tokens : null; }, html: mc.count }
+  ]);
+
+  /* the chosen models' documents: id -> Promise of the document, of null when there is none,
+     or of FAILED when it could not be fetched (a site opened from disk, say) */
+  var FAILED = {};
+  var docs = new Map();
+  var ID = /^[a-z0-9][a-z0-9._-]*\/[a-z0-9][a-z0-9._:-]*$/i;
+  function doc(id) {
+    if (!docs.has(id)) {
+      var p = !ID.test(id) || id.indexOf("..") >= 0 ? Promise.resolve(null)
+        : fetch(root + "models/" + id + ".json").then(function (r) { return r.ok ? r.json() : null; })
+          .catch(function () { docs.delete(id); return FAILED; });
+      docs.set(id, p);
+    }
+    return docs.get(id);
+  }
+
+  /* api/index.json for suggestions and names, loaded on the first keystroke in a picker */
+  var index = null, byName = new Map(), byId = new Map();
+  function withIndex() {
+    return mc.loadIndex(form.getAttribute("data-index")).then(function (all) {
+      if (!index) {
+        index = all;
+        all.forEach(function (r) {
+          byId.set(r.id, r);
+          var key = r.name.toLowerCase();
+          if (!byName.has(key)) byName.set(key, r.id);
+        });
+      }
+      return index;
     });
   }
 
-  var byId = new Map(), byName = new Map();
-  var trs = all.tBodies[0].rows;
-  for (var r = 0; r < trs.length; r++) {
-    var id = trs[r].getAttribute("data-id");
-    byId.set(id, trs[r]);
-    var nameCell = trs[r].cells[0].querySelector("a");
-    if (nameCell) {
-      var key = nameCell.textContent.trim().toLowerCase();
-      if (!byName.has(key)) byName.set(key, id);
-    }
-  }
-
-  var cellCache = new Map();
-  function cells(id) {
-    if (!cellCache.has(id)) {
-      var map = {};  // body cells follow the header's fields (data-f), cell for cell
-      var list = byId.get(id).cells;
-      for (var i = 0; i < list.length && i < fields.length; i++) map[fields[i].key] = list[i];
-      cellCache.set(id, map);
-    }
-    return cellCache.get(id);
-  }
-
-  /** Return a typed model id, or the id of a model typed by its exact name. */
+  /** Return a typed model id, or the id of a model typed by its exact name (once the index is in). */
   function resolve(text) {
     text = text.trim();
     if (!text || byId.has(text)) return text;
-    return byName.get(text.toLowerCase()) || byId.has(text.toLowerCase()) && text.toLowerCase() || text;
+    return byName.get(text.toLowerCase()) || text;
   }
 
   function unique(list) {
@@ -65,19 +106,16 @@
     list.forEach(function (v) { if (v && out.indexOf(v) < 0) out.push(v); });
     return out;
   }
-
   function fromUrl() {
     var params = new URLSearchParams(location.search), ids = [];
-    params.getAll("models").forEach(function (v) { v.split(",").forEach(function (x) { ids.push(resolve(x)); }); });
+    params.getAll("models").forEach(function (v) { v.split(",").forEach(function (x) { ids.push(x.trim()); }); });
     return unique(ids);
   }
-
   function fromInputs() {
     var ids = [];
     for (var i = 0; i < inputs.length; i++) ids.push(resolve(inputs[i].value));
     return unique(ids);
   }
-
   function fill(ids) {
     for (var i = 0; i < inputs.length; i++) inputs[i].value = ids[i] || "";
   }
@@ -95,75 +133,67 @@
   }
 
   function el(tag, attrs, html) {
-    var e = document.createElement(tag);
-    for (var k in attrs) if (attrs.hasOwnProperty(k)) e.setAttribute(k, attrs[k]);
-    if (html !== undefined) e.innerHTML = html;
-    return e;
+    var x = document.createElement(tag);
+    for (var k in attrs) if (attrs.hasOwnProperty(k)) x.setAttribute(k, attrs[k]);
+    if (html !== undefined) x.innerHTML = html;
+    return x;
   }
 
-  function value(field, raw) {
-    if (raw === "" || raw === null || raw === undefined) return null;
-    return field.numeric ? Number(raw) : raw;
-  }
-
-  function render(ids) {
-    var known = ids.filter(function (id) { return byId.has(id); });
-    var unknown = ids.filter(function (id) { return !byId.has(id); });
-    var extra = known.length > MAX;
-    known = known.slice(0, MAX);
+  function render(chosen, unknown, extra, failed) {
     result.textContent = "";
     var notes = [];
     if (unknown.length) notes.push("Not in the catalog: " + unknown.join(", ") + ".");
+    if (failed && failed.length) notes.push("Could not load " + failed.join(", ") + ": the comparison needs the site served over HTTP.");
     if (extra) notes.push("Up to four models can be compared at once; showing the first four.");
-    if (!known.length) {
+    if (!chosen.length) {
       notes.push("Pick two to four models above to compare them.");
       status.textContent = notes.join(" ");
-      if (details) details.open = true;
       return;
     }
-    if (details) details.open = false;
-
     var table = el("table", { "class": "data listing compare-table", id: "compare-table" });
     if (diffOnly && diffOnly.checked) table.classList.add("diff-only");
-    table.style.setProperty("--cols", String(known.length));
+    table.style.setProperty("--cols", String(chosen.length));
     table.appendChild(el("caption", {}, "Side-by-side comparison. Prices in USD per 1M tokens, limits in tokens. " +
       "Rows marked \u201cdiffers\u201d have different values; the best figure of a row is tagged."));
     var head = el("tr");
     head.appendChild(el("th", { scope: "col", "class": "compare-corner" }, '<span class="sr-only">Property</span>'));
-    known.forEach(function (id) {
-      var th = el("th", { scope: "col", "class": "compare-model", "data-id": id }, cells(id).name.innerHTML);
-      var remove = el("button", { type: "button", "class": "btn btn-sm compare-remove", "data-remove": id,
-        "aria-label": "Remove " + cells(id).name.textContent.replace(id, "").trim() + " from the comparison" }, "Remove");
-      th.appendChild(remove);
+    chosen.forEach(function (c) {
+      var th = el("th", { scope: "col", "class": "compare-model", "data-id": c.id },
+        '<a href="' + e(root) + "models/" + e(c.id) + '/index.html">' + e(c.doc.name) + '</a><code class="row-id">' +
+        e(c.id) + "</code>");
+      th.appendChild(el("button", { type: "button", "class": "btn btn-sm compare-remove", "data-remove": c.id,
+        "aria-label": "Remove " + c.doc.name + " from the comparison" }, "Remove"));
       head.appendChild(th);
     });
     var thead = el("thead");
     thead.appendChild(head);
     table.appendChild(thead);
 
-    var tbody = el("tbody"), differing = 0, shownRows = 0;
-    fields.forEach(function (f) {
-      if (f.key === "name") return;
-      var raws = known.map(function (id) { return cells(id)[f.key].getAttribute("data-v"); });
-      var differs = known.length > 1 && raws.some(function (v) { return v !== raws[0]; });
+    var tbody = el("tbody"), differing = 0;
+    FIELDS.forEach(function (f) {
+      var vals = chosen.map(function (c) {
+        var v = f.get(c.doc);
+        return v === undefined ? null : v;
+      });
+      var differs = chosen.length > 1 && vals.some(function (v) { return v !== vals[0]; });
+      var present = vals.filter(function (v) { return v !== null; });
       var best = null;
-      if (f.best && differs) {
-        raws.forEach(function (raw) {
-          var v = value(f, raw);
-          if (v === null) return;
+      if (f.best && differs && present.length >= 2) {  // a lone value is not the best of anything
+        present.forEach(function (v) {
           if (best === null || (f.best === "min" ? v < best : v > best)) best = v;
         });
       }
       var tr = el("tr", { "data-f": f.key });
       if (differs) { tr.classList.add("differs"); differing++; }
-      shownRows++;
       var th = el("th", { scope: "row" }, f.label);
       if (differs) th.appendChild(el("span", { "class": "diff-mark" }, "differs"));
       tr.appendChild(th);
-      known.forEach(function (id, i) {
-        var src = cells(id)[f.key];
-        var td = el("td", { "class": src.className }, src.innerHTML);
-        if (best !== null && value(f, raws[i]) === best) {
+      chosen.forEach(function (c, i) {
+        var v = vals[i];
+        var td = el("td", { "class": (f.num ? "num" : "") + (f.cls ? " " + f.cls : "") + (f.cls && v !== null ? (v ? " yes" : " no") : "") },
+          v === null && f.key !== "released" ? "\u2014" : f.html(v, c.doc));
+        td.setAttribute("data-v", v === null ? "" : String(v));
+        if (best !== null && v === best) {
           td.classList.add("best");
           td.appendChild(el("span", { "class": "best-tag" }, f.bestLabel));
         }
@@ -174,25 +204,52 @@
     table.appendChild(tbody);
 
     var region = el("div", { "class": "table-wrap table-scroll compare-scroll", role: "region", tabindex: "0",
-      "aria-label": "Comparison of " + known.length + (known.length === 1 ? " model" : " models") });
+      "aria-label": "Comparison of " + chosen.length + (chosen.length === 1 ? " model" : " models") });
     region.appendChild(table);
     result.appendChild(region);
-
-    var summary = known.length === 1 ? "Showing 1 model; pick at least one more to compare."
-      : "Comparing " + known.length + " models: " + differing + " of " + shownRows + " rows differ.";
+    var summary = chosen.length === 1 ? "Showing 1 model; pick at least one more to compare."
+      : "Comparing " + chosen.length + " models: " + differing + " of " + FIELDS.length + " rows differ.";
     status.textContent = [summary].concat(notes).join(" ");
   }
 
+  var ticket = 0;
   function update(ids, keepInputs) {
+    var mine = ++ticket;
     if (!keepInputs) fill(ids);
-    writeUrl(ids.filter(function (id) { return byId.has(id); }).slice(0, MAX));
-    render(ids);
+    if (ids.length) status.textContent = "Loading\u2026";
+    return Promise.all(ids.map(doc)).then(function (found) {
+      if (mine !== ticket) return;
+      var chosen = [], unknown = [], failed = [];
+      ids.forEach(function (id, i) {
+        if (found[i] === FAILED) failed.push(id);
+        else if (found[i]) chosen.push({ id: id, doc: found[i] });
+        else unknown.push(id);
+      });
+      var extra = chosen.length > MAX;
+      chosen = chosen.slice(0, MAX);
+      writeUrl(chosen.map(function (c) { return c.id; }).concat(failed));  // a failed fetch may succeed on reload
+      render(chosen, unknown, extra, failed);
+    });
   }
 
-  form.addEventListener("submit", function (e) {
-    e.preventDefault();
-    var ids = fromInputs();
-    update(ids);
+  function suggest(text) {
+    withIndex().then(function (all) {
+      var q = text.trim().toLowerCase(), html = "", n = 0;
+      if (!q) return;
+      for (var i = 0; i < all.length && n < SUGGESTIONS; i++) {
+        var r = all[i];
+        if (r.id.indexOf(q) >= 0 || r.name.toLowerCase().indexOf(q) >= 0) {
+          html += '<option value="' + e(r.id) + '" label="' + e(r.name + " \u00b7 " + r.providerName) + '"></option>';
+          n++;
+        }
+      }
+      datalist.innerHTML = html;
+    }, function () { /* no suggestions; typed ids still work */ });
+  }
+
+  form.addEventListener("submit", function (ev) {
+    ev.preventDefault();
+    update(fromInputs());
   });
   form.addEventListener("reset", function () {
     setTimeout(function () {
@@ -200,48 +257,38 @@
       update([]);
     }, 0);
   });
-  form.addEventListener("change", function (e) {
-    if (e.target === diffOnly) {
+  form.addEventListener("change", function (ev) {
+    if (ev.target === diffOnly) {
       var t = document.getElementById("compare-table");
       if (t) t.classList.toggle("diff-only", diffOnly.checked);
-      writeUrl(fromInputs().filter(function (id) { return byId.has(id); }));
+      writeUrl(Array.prototype.map.call(result.querySelectorAll("th.compare-model"), function (th) { return th.dataset.id; }));
       return;
     }
-    if (e.target.name === "models") {
-      var v = resolve(e.target.value);
-      if (!v || byId.has(v)) update(fromInputs(), true);
-    }
+    if (ev.target.name === "models") update(fromInputs(), true);
   });
-  form.addEventListener("input", function (e) {
-    // a suggestion picked from the datalist arrives as one input event holding a whole id
-    if (e.target.name === "models" && byId.has(e.target.value.trim())) update(fromInputs(), true);
+  form.addEventListener("input", function (ev) {
+    if (ev.target.name !== "models" || !datalist) return;
+    var text = ev.target.value;
+    suggest(text);
+    // a suggestion picked from the list arrives as one input event holding a whole id
+    withIndex().then(function () {
+      if (byId.has(text.trim()) && ev.target.value === text) update(fromInputs(), true);
+    }, function () {});
   });
-  result.addEventListener("click", function (e) {
-    var b = e.target.closest && e.target.closest("[data-remove]");
+  result.addEventListener("click", function (ev) {
+    var b = ev.target.closest && ev.target.closest("[data-remove]");
     if (!b) return;
     var gone = b.getAttribute("data-remove");
     var ids = fromInputs().filter(function (id) { return id !== gone; });
-    update(ids);
-    var next = result.querySelector(".compare-remove") || inputs[Math.min(ids.length, inputs.length - 1)];
-    if (next) next.focus();
-  });
-
-  // The reference table shows its first 300 rows until asked for all (10,000 rows are heavy).
-  var more = document.getElementById("compare-all-more");
-  if (more) {
-    more.querySelector("button").addEventListener("click", function () {
-      all.classList.add("is-live");
-      more.hidden = true;
+    update(ids).then(function () {
+      var next = result.querySelector(".compare-remove") || inputs[Math.min(ids.length, inputs.length - 1)];
+      if (next) next.focus();
     });
-  }
+  });
 
   var params = new URLSearchParams(location.search);
   if (diffOnly) diffOnly.checked = params.get("diff") === "1";
   var initial = fromUrl();
-  if (initial.length) {
-    update(initial);  // also normalises ?models=a,b to ?models=a&models=b
-  } else {
-    render(initial);
-  }
+  if (initial.length) update(initial); else render([], [], false);
   form.setAttribute("data-ready", "");
 })();

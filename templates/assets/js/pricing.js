@@ -1,32 +1,43 @@
-/* The pricing page: a table sortable by its column headers, and a monthly cost calculator.
+/* The pricing page: search and filters like the catalog, a table sortable by its column
+ * headers, and a monthly cost calculator.
  *
- * Without this script the table is complete (sorted by model id) and the cost column is hidden.
- * Sorting: each <th> holds a <button class="sort" data-sort=KEY>; the sorted column gets
- * aria-sort. Missing prices (no cached input, say) always sort last. The calculator multiplies
- * each row's data-price-in / data-price-out (USD per 1M tokens) by the monthly token counts
- * and adds the platform fee of data-fee (percent). State lives in the URL:
+ * Without this script the page is one page of the table (about 100 models, most used first)
+ * with links to the others; the sort buttons and the cost column are hidden. With it, a
+ * search, a filter or a header's sort covers every model: the script fetches api/index.json
+ * once and renders the matching rows itself (the markup of pricing.html), 100 at a time.
+ * Missing prices (no cached input, say) always sort last. The calculator multiplies each
+ * shown row's input and output price (USD per 1M tokens) by the monthly token counts and adds
+ * the platform fee of data-fee (percent). State lives in the URL: the filters' names, plus
  * ?in=1000000&out=1000000&sort=cost&dir=asc (history.replaceState).
  */
 (function () {
   "use strict";
 
+  var mc = window.modelcat;
   var table = document.getElementById("pricing-table");
-  if (!table || !table.tBodies.length) return;
+  if (!table || !table.tBodies.length || !mc) return;
   var tbody = table.tBodies[0];
   var form = document.getElementById("cost-calculator");
+  var filters = document.querySelector("form.model-filters");
   var fee = form ? Number(form.getAttribute("data-fee")) || 0 : 0;
   var inputIn = form && form.elements.namedItem("in");
   var inputOut = form && form.elements.namedItem("out");
   var summary = document.getElementById("calc-summary");
   var buttons = table.querySelectorAll("thead button.sort");
+  var countEl = document.getElementById("pricing-table-count");
+  var moreEl = document.getElementById("pricing-table-more");
+  var moreButton = moreEl && moreEl.querySelector("button");
+  var emptyEl = document.getElementById("pricing-table-empty");
+  var pager = document.querySelector("nav.listing-pager");
   var collator = new Intl.Collator("en", { sensitivity: "base", numeric: true });
   var compact = new Intl.NumberFormat("en-US", { notation: "compact", maximumFractionDigits: 2 });
-
-  function num(text) {
-    if (text === undefined || text === "") return null;
-    var n = Number(text);
-    return isNaN(n) ? null : n;
-  }
+  var FILTER_KEYS = ["q", "provider", "input", "output", "cap", "max_price", "min_context", "status"];
+  var root = filters ? filters.getAttribute("data-root") || "" : "";
+  var serverRows = tbody.innerHTML, serverCount = countEl ? countEl.textContent : "";
+  var BADGES = { preview: '<span class="badge badge-warn state state-preview">Preview</span>',
+    deprecated: '<span class="badge badge-danger state state-deprecated">Deprecated</span>' };
+  var PAGE = 100;
+  var limit = PAGE;
 
   /** Return a cost as generator.formats.money writes it: "$0", "$0.0042", "$1,234.56". */
   function money(v) {
@@ -36,24 +47,46 @@
     var parts = v.toFixed(2).split(".");
     return "$" + parts[0].replace(/\B(?=(\d{3})+(?!\d))/g, ",") + "." + parts[1];
   }
+  function tokens(input) {
+    var n = input ? Number(input.value) : 0;
+    return isFinite(n) && n > 0 ? n : 0;
+  }
+  function cost(r) {
+    return (tokens(inputIn) * r.priceIn + tokens(inputOut) * r.priceOut) / 1e6 * (1 + fee / 100);
+  }
 
-  var rows = [];
-  for (var i = 0; i < tbody.rows.length; i++) {
-    var tr = tbody.rows[i], d = tr.dataset;
-    rows.push({
-      tr: tr, index: i, cell: tr.querySelector("[data-cost]"),
-      values: {
-        name: d.name || "", provider: d.provider || "",
-        "price-in": num(d.priceIn), "price-out": num(d.priceOut), "cached-in": num(d.cachedIn),
-        "cache-write": num(d.cacheWrite), context: num(d.context), cost: null
-      }
-    });
+  /* The rows on screen, each {tr, cell, name, priceIn, priceOut}: the server's, or built. */
+  var shown = [];
+  function serverShown() {
+    var out = [];
+    for (var i = 0; i < tbody.rows.length; i++) {
+      var tr = tbody.rows[i], d = tr.dataset, a = tr.querySelector("a");
+      out.push({ tr: tr, cell: tr.querySelector("[data-cost]"), name: a ? a.textContent : d.id,
+        priceIn: Number(d.priceIn), priceOut: Number(d.priceOut) });
+    }
+    return out;
+  }
+
+  function rowHtml(r) {
+    var e = mc.esc, id = e(r.id);
+    function cell(v) { return '<td class="num' + (v === null ? " muted" : "") + '">' + mc.price(v) + "</td>"; }
+    return '<tr data-id="' + id + '"><th scope="row" class="col-model"><a href="' + e(root) + "models/" + id +
+      '/index.html">' + e(r.name) + "</a>" + (r.status !== "active" ? " " + (BADGES[r.status] || BADGES.deprecated) : "") +
+      '<code class="row-id">' + id + '</code></th><td><a class="provider-link" href="' + e(root) + "providers/" +
+      e(r.provider) + '/index.html">' + e(r.providerName) + '</a></td><td class="num">' + mc.price(r.priceIn) +
+      '</td><td class="num">' + mc.price(r.priceOut) + "</td>" + cell(r.cachedIn) + cell(r.cacheWrite) +
+      '<td class="num">' + mc.tokens(r.context) + '</td><td class="num col-cost needs-js" data-cost></td></tr>';
   }
 
   var sortKey = "", sortDir = "asc";
-
+  var GET = {
+    name: function (r) { return r.name; }, provider: function (r) { return r.providerName; },
+    "price-in": function (r) { return r.priceIn; }, "price-out": function (r) { return r.priceOut; },
+    "cached-in": function (r) { return r.cachedIn; }, "cache-write": function (r) { return r.cacheWrite; },
+    context: function (r) { return r.context; }, cost: function (r) { return r.cost; }
+  };
   function compare(a, b) {
-    var x = a.values[sortKey], y = b.values[sortKey];
+    var x = GET[sortKey](a), y = GET[sortKey](b);
     if (x === null || y === null) {
       if (x === y) return a.index - b.index;
       return x === null ? 1 : -1;  // missing values last, whichever the direction
@@ -63,103 +96,109 @@
     return c || a.index - b.index;
   }
 
-  // At most LIMIT rows are shown at once (the first in sort order); "Show all" lifts it.
-  var LIMIT = 300;
-  var limit = LIMIT;
-  var order = rows;
-  var countEl = document.getElementById("pricing-table-count");
-  var moreEl = document.getElementById("pricing-table-more");
-  var moreButton = moreEl && moreEl.querySelector("button");
-  var fmt = new Intl.NumberFormat("en-US");
-
-  /** Put rows in `order` and show the first `limit`, on the detached <tbody>: one style and
-      layout pass instead of one per changed row. change() runs while it is detached. */
-  function render(resort, change) {
-    var parent = tbody.parentNode, next = tbody.nextSibling;
-    parent.removeChild(tbody);
-    try {
-      if (change) change();
-      if (resort) order = rows.slice().sort(sortKey ? compare : function (a, b) { return a.index - b.index; });
-      for (var i = 0; i < order.length; i++) {
-        var tr = order[i].tr, show = i < limit;
-        if (tr.hidden === show) tr.hidden = !show;
-        if (resort) tbody.appendChild(tr);
-      }
-      table.classList.add("is-live");
-    } finally {
-      parent.insertBefore(tbody, next);
-    }
-    var capped = rows.length > limit;
-    if (moreEl) {
-      moreEl.hidden = !capped;
-      if (capped) moreButton.textContent = "Show all " + fmt.format(rows.length) + " models";
-    }
-    if (countEl) {
-      countEl.textContent = (capped ? "Showing the first " + fmt.format(limit) + " of " : "") +
-        fmt.format(rows.length) + (rows.length === 1 ? " model" : " models") + " · click a column header to sort";
-    }
-  }
-
-  function sortRows() {
-    render(true);
-    for (var j = 0; j < buttons.length; j++) {
-      var th = buttons[j].closest("th");
-      if (buttons[j].getAttribute("data-sort") === sortKey) {
-        th.setAttribute("aria-sort", sortDir === "asc" ? "ascending" : "descending");
-      } else {
-        th.removeAttribute("aria-sort");
-      }
-    }
-  }
-
-  function tokens(input) {
-    var n = input ? Number(input.value) : 0;
-    return isFinite(n) && n > 0 ? n : 0;
-  }
-
-  function calculate() {
-    render(sortKey === "cost", fill);
+  var all = null, live = false, ticket = 0;
+  function state() {
+    return filters ? mc.filters(filters) : { none: true };
   }
 
   function fill() {
-    var tin = tokens(inputIn), tout = tokens(inputOut);
-    var factor = 1 + fee / 100;
-    var best = null, free = 0;
-    for (var i = 0; i < rows.length; i++) {
-      var r = rows[i], v = r.values;
-      var cost = (tin * v["price-in"] + tout * v["price-out"]) / 1e6 * factor;
-      v.cost = cost;
+    for (var i = 0; i < shown.length; i++) {
+      var r = shown[i], v = cost(r);
       if (r.cell) {
-        r.cell.textContent = money(cost);
-        r.cell.setAttribute("data-value", String(cost));
+        r.cell.textContent = money(v);
+        r.cell.setAttribute("data-value", String(v));
       }
-      if (cost === 0) free++;
-      else if (best === null || cost < best.values.cost) best = r;
     }
     var hints = form ? form.querySelectorAll("[data-hint-for]") : [];
     for (var h = 0; h < hints.length; h++) {
-      var n = tokens(document.getElementById(hints[h].getAttribute("data-hint-for")));
-      hints[h].textContent = compact.format(n) + " tokens";
+      hints[h].textContent = compact.format(tokens(document.getElementById(hints[h].getAttribute("data-hint-for")))) + " tokens";
     }
-    if (summary) {
-      var link = best && best.tr.querySelector("a");
-      var text = "For " + compact.format(tin) + " input and " + compact.format(tout) + " output tokens a month" +
-        (fee ? " (including the " + fee + "% platform fee)" : "");
-      if (best) {
-        text += ", the cheapest " + (free ? "paid model " : "") + "is " + (link ? link.textContent : best.values.name) +
-          " at " + money(best.values.cost);
+    if (!summary) return;
+    var text = "For " + compact.format(tokens(inputIn)) + " input and " + compact.format(tokens(inputOut)) +
+      " output tokens a month" + (fee ? " (including the " + fee + "% platform fee)" : "");
+    if (all) {  // the cheapest of every model, once the index is in
+      var best = null, free = 0;
+      all.forEach(function (r) {
+        var v = cost(r);
+        if (v === 0) free++; else if (best === null || v < best.v) best = { r: r, v: v };
+      });
+      if (best) text += ", the cheapest " + (free ? "paid model " : "") + "is " + best.r.name + " at " + money(best.v);
+      if (free) text += (best ? "; " : ": ") + mc.number(free) + (free === 1 ? " model costs" : " models cost") + " nothing";
+    }
+    summary.textContent = text + ".";
+  }
+
+  function markSorted() {
+    for (var j = 0; j < buttons.length; j++) {
+      var th = buttons[j].closest("th");
+      if (buttons[j].getAttribute("data-sort") === sortKey) th.setAttribute("aria-sort", sortDir === "asc" ? "ascending" : "descending");
+      else th.removeAttribute("aria-sort");
+    }
+  }
+
+  function render(s) {
+    all.forEach(function (r) { r.cost = cost(r); });
+    var hits = all.filter(function (r) { return mc.matches(r, s); });
+    if (sortKey) hits.sort(compare);
+    tbody.innerHTML = hits.slice(0, limit).map(rowHtml).join("");
+    shown = hits.slice(0, limit).map(function (r, i) {
+      var tr = tbody.rows[i];
+      return { tr: tr, cell: tr.querySelector("[data-cost]"), name: r.name, priceIn: r.priceIn, priceOut: r.priceOut };
+    });
+    live = true;
+    table.classList.add("is-live");
+    if (pager) pager.hidden = true;
+    var n = hits.length, capped = n > limit;
+    if (countEl) {
+      countEl.textContent = (capped ? "Showing the first " + mc.number(limit) + " of " + mc.number(n) + " matching models (" +
+        mc.number(all.length) + " in all)" : n === all.length ? mc.number(n) + (n === 1 ? " model" : " models")
+        : mc.number(n) + " of " + mc.number(all.length) + " models") + " \u00b7 click a column header to sort";
+    }
+    if (moreEl) {
+      moreEl.hidden = !capped;
+      if (capped) moreButton.textContent = "Show " + mc.number(Math.min(PAGE, n - limit)) + " more";
+    }
+    if (emptyEl) emptyEl.hidden = n !== 0;
+  }
+
+  /* Redraw: the server's page at the default view, else every matching model from the index. */
+  function apply() {
+    var s = state(), mine = ++ticket;
+    markSorted();
+    if (s.none && !sortKey) {
+      if (live) {
+        live = false;
+        tbody.innerHTML = serverRows;
+        if (countEl) countEl.textContent = serverCount;
+        if (pager) pager.hidden = false;
+        if (moreEl) moreEl.hidden = true;
+        if (emptyEl) emptyEl.hidden = true;
       }
-      if (free) text += (best ? "; " : ": ") + fmt.format(free) + (free === 1 ? " model costs" : " models cost") + " nothing";
-      summary.textContent = text + ".";
+      shown = serverShown();
+      fill();
+      return;
     }
+    if (all) {
+      render(s);
+      fill();
+      return;
+    }
+    if (countEl) countEl.textContent = "Loading every model\u2026";
+    mc.loadIndex(filters ? filters.getAttribute("data-index") : "").then(function (index) {
+      all = index;
+      if (mine === ticket) { render(state()); fill(); }
+    }, function () {
+      if (mine === ticket && countEl) countEl.textContent = "Sorting and search need the catalog index (api/index.json), which could not be loaded.";
+    });
   }
 
   function writeUrl() {
     var params = new URLSearchParams(location.search);
-    ["in", "out", "sort", "dir"].forEach(function (k) { params.delete(k); });
+    ["in", "out", "sort", "dir"].concat(FILTER_KEYS).forEach(function (k) { params.delete(k); });
     if (inputIn && inputIn.value !== inputIn.defaultValue) params.set("in", inputIn.value);
     if (inputOut && inputOut.value !== inputOut.defaultValue) params.set("out", inputOut.value);
     if (sortKey) { params.set("sort", sortKey); params.set("dir", sortDir); }
+    if (filters) FILTER_KEYS.forEach(function (k) { mc.values(filters, k).forEach(function (v) { params.append(k, v); }); });
     var query = params.toString();
     history.replaceState(history.state, "", location.pathname + (query ? "?" + query : "") + location.hash);
   }
@@ -175,6 +214,14 @@
         sortDir = params.get("dir") === "desc" ? "desc" : "asc";
       }
     }
+    if (!filters) return;
+    FILTER_KEYS.forEach(function (k) {
+      var wanted = params.getAll(k), els = filters.querySelectorAll('[name="' + k + '"]');
+      for (var j = 0; j < els.length; j++) {
+        if (els[j].type === "checkbox") els[j].checked = wanted.indexOf(els[j].value) >= 0;
+        else if (wanted.length) els[j].value = wanted[0];
+      }
+    });
   }
 
   for (var b = 0; b < buttons.length; b++) {
@@ -186,43 +233,56 @@
         sortKey = key;
         sortDir = this.getAttribute("data-first") || "asc";
       }
-      sortRows();
+      limit = PAGE;
+      apply();
       writeUrl();
     });
   }
 
+  var timer = 0;
+  function soon(delay) {
+    clearTimeout(timer);
+    timer = setTimeout(function () { apply(); writeUrl(); }, delay);
+  }
+  /* The summary names the cheapest of every model: once the calculator is used, the index is worth fetching. */
+  function withIndex() {
+    if (all || !filters) return;
+    mc.loadIndex(filters.getAttribute("data-index")).then(function (index) { all = index; fill(); }, function () {});
+  }
   if (form) {
-    var timer = 0;
-    form.addEventListener("input", function () {
-      clearTimeout(timer);
-      timer = setTimeout(function () { calculate(); writeUrl(); }, rows.length > 2000 ? 150 : 60);
-    });
-    form.addEventListener("submit", function (e) {
-      e.preventDefault();
-      clearTimeout(timer);
-      calculate();
-      writeUrl();
-    });
+    form.addEventListener("input", function () { withIndex(); soon(60); });
+    form.addEventListener("submit", function (e) { e.preventDefault(); withIndex(); soon(0); });
     form.addEventListener("click", function (e) {
       var preset = e.target.closest && e.target.closest("button[data-in]");
       if (!preset) return;
       inputIn.value = preset.getAttribute("data-in");
       inputOut.value = preset.getAttribute("data-out");
-      clearTimeout(timer);
-      calculate();
-      writeUrl();
+      withIndex();
+      soon(0);
     });
   }
-
+  if (filters) {
+    filters.addEventListener("input", function (e) {
+      limit = PAGE;
+      soon(e.target.type === "search" || e.target.type === "number" ? 40 : 0);
+    });
+    filters.addEventListener("change", function () { limit = PAGE; soon(0); });
+    filters.addEventListener("submit", function (e) { e.preventDefault(); limit = PAGE; soon(0); });
+    filters.addEventListener("reset", function () { limit = PAGE; sortKey = ""; setTimeout(function () { soon(0); }, 0); });
+    document.addEventListener("click", function (e) {
+      var r = e.target.closest && e.target.closest("[data-reset-for]");
+      if (r && r.getAttribute("data-reset-for") === table.id) filters.reset();
+    });
+  }
   if (moreButton) {
     moreButton.addEventListener("click", function () {
-      limit = Infinity;
-      render(false);
+      limit += PAGE;
+      apply();
     });
   }
 
   readUrl();
-  calculate();
-  if (sortKey) sortRows();
+  apply();
+  if (filters) filters.setAttribute("data-ready", "");
   table.setAttribute("data-ready", "");
 })();

@@ -1,4 +1,4 @@
-/* modelcat: copy buttons, snippet tabs, "on this page" highlight. The pages work without it. */
+/* modelcat: the phone menu, copy buttons, snippet tabs, "on this page" highlight. The pages work without it. */
 (function () {
   "use strict";
   var d = document;
@@ -8,6 +8,21 @@
     for (var k in attrs || {}) e.setAttribute(k, attrs[k]);
     return e;
   }
+  /* The main nav on a phone: a "Menu" disclosure (CSS shows it only there; without JS the list wraps). */
+  var list = d.getElementById("site-nav-list"), head = d.querySelector(".site-header");
+  if (list && head) {
+    var menu = el("button", "nav-toggle", { type: "button", "aria-expanded": "false", "aria-controls": list.id });
+    var open = function (yes) { menu.setAttribute("aria-expanded", String(yes)); };
+    var isOpen = function () { return menu.getAttribute("aria-expanded") === "true"; };
+    menu.textContent = "Menu";
+    menu.onclick = function () { open(!isOpen()); };
+    d.addEventListener("keydown", function (e) { if (e.key === "Escape" && isOpen()) { open(false); menu.focus(); } });
+    d.addEventListener("click", function (e) { if (!head.contains(e.target)) open(false); });
+    head.addEventListener("focusout", function (e) { if (e.relatedTarget && !head.contains(e.relatedTarget)) open(false); });
+    list.parentNode.insertBefore(menu, list);
+    head.classList.add("has-nav-menu");
+  }
+
   var live = el("div", "sr-only", { "aria-live": "polite" });
   d.body.appendChild(live);
 
