@@ -352,3 +352,13 @@ def test_golden_pricing_model(request, golden):
                                     f"tests/golden/{golden}", "built", lineterm="", n=1)
         pytest.fail(f"the rich model's output differs from tests/golden/{golden} "
                     "(rerun with --update-golden if the change is intended):\n" + "\n".join(list(diff)[:60]))
+
+
+def test_feed_dates_models_by_a_known_release_only():
+    import xml.etree.ElementTree as ET
+
+    atom = "{http://www.w3.org/2005/Atom}"
+    root = ET.parse(site_dir() / "feed.xml").getroot()
+    dated = {e.findtext(f"{atom}title"): e.findtext(f"{atom}updated") for e in root.findall(f"{atom}entry")}
+    assert dated["Rich One"] == "2025-03-01T00:00:00Z"  # a month-only release: its first day
+    assert "Embed One" not in dated  # no release date: no invented one
