@@ -87,22 +87,23 @@ def _plain_ok(value: str, flow: bool) -> str | None:
     return None
 
 
-# What one line outside a block scalar is: (kind, column, dates); kind is _SKIP (blank,
-# comment), _NEST (`key:`, a block follows), _ONE (a one-line scalar: nothing deeper may
-# follow), _LITERAL or _FOLDED (a block scalar header). dates: 1 a plain date, 2 a quoted one.
+# What one line outside a block scalar is: (kind, column, dates, indentation); kind is _SKIP
+# (blank, comment), _NEST (`key:`, a block follows), _ONE (a one-line scalar: nothing deeper
+# than its column may follow), _LITERAL or _FOLDED (a block scalar header); the column is the
+# key's, or the dash's for an item without a key; dates: 1 a plain date, 2 a quoted one.
 _SKIP, _NEST, _ONE, _LITERAL, _FOLDED = range(5)
-_BLANK = (_SKIP, 0, 0)
-_lines: dict[str, tuple[int, int, int] | None] = {}
+_BLANK = (_SKIP, 0, 0, 0)
+_lines: dict[str, tuple[int, int, int, int] | None] = {}
 
 
-def _classify(line: str) -> tuple[int, int, int] | None:
+def _classify(line: str) -> tuple[int, int, int, int] | None:
     """Return what line is (see _lines), or None if it is outside the subset."""
     if not line.isprintable():
         return None  # Python's printable characters are a subset of what libyaml accepts
     rest = line.lstrip(" ")
     if not rest or rest[0] == "#":
         return _BLANK
-    col = len(line) - len(rest)
+    col = indent = len(line) - len(rest)
     if col > MAX_INDENT:
         return None
     item = rest[0] == "-"
@@ -119,7 +120,7 @@ def _classify(line: str) -> tuple[int, int, int] | None:
         col = len(line) - len(rest)  # the key's column: its mapping's indentation
         value = rest[m.end():]
         if not value or value[0] == "#":
-            return (_NEST, col, 0)  # a nested block (or null) follows
+            return (_NEST, col, 0, indent)  # a nested block (or null) follows
     elif item:
         value = rest  # the dash's column is the sequence's indentation
     else:
@@ -128,12 +129,12 @@ def _classify(line: str) -> tuple[int, int, int] | None:
     if first == "|" or first == ">":
         if not _BLOCK.fullmatch(value):
             return None
-        return (_FOLDED if first == ">" else _LITERAL, col, 0)
+        return (_FOLDED if first == ">" else _LITERAL, col, 0, indent)
     if first == '"' or first == "'":
         m = (_DQ if first == '"' else _SQ).fullmatch(value)
         if m is None:
             return None
-        return (_ONE, col, 2 if _DATE.fullmatch(m.group(1)) else 0)
+        return (_ONE, col, 2 if _DATE.fullmatch(m.group(1)) else 0, indent)
     if first == "[":
         m = _FLOW.fullmatch(value)
         if m is None:
@@ -143,14 +144,14 @@ def _classify(line: str) -> tuple[int, int, int] | None:
             if _plain_ok(word, True) is None:
                 return None
         dates = any(_DATE.fullmatch(dq or sq) for dq, sq in _FLOW_QUOTED.findall(inner))
-        return (_ONE, col, 2 if dates else 0)
+        return (_ONE, col, 2 if dates else 0, indent)
     cut = value.find(" #")
     if cut >= 0:
         value = value[:cut]
     kind = _plain_ok(value.rstrip(" "), False)
     if kind is None:
         return None
-    return (_ONE, col, 1 if kind == "date" else 0)
+    return (_ONE, col, 1 if kind == "date" else 0, indent)
 
 
 def admit(text: str) -> bool | None:
@@ -172,10 +173,10 @@ def admit(text: str) -> bool | None:
             known[line] = what
         if what is None:
             return None
-        kind, col, found = what
+        kind, col, found, indent = what
         if kind == _SKIP:
             continue
-        if col > limit:
+        if indent > limit:
             return None
         dates |= found
         if kind == _ONE:
@@ -185,7 +186,7 @@ def admit(text: str) -> bool | None:
         if kind == _NEST:
             continue
         # a block scalar: its lines are the ones deeper than col (and empty ones)
-        indent = -1
+        inner = -1
         while i < count:
             body = lines[i]
             if not body:
@@ -197,13 +198,15 @@ def admit(text: str) -> bool | None:
             depth = len(body) - len(content)
             if depth <= col:
                 break
-            if indent < 0:
-                indent = depth
-            elif depth != indent and (depth < indent or kind == _FOLDED):
+            if inner < 0:
+                inner = depth
+            elif depth != inner and (depth < inner or kind == _FOLDED):
                 return None
             if len(content) < 16 and _DATE.fullmatch(content.rstrip(" ")):
                 dates |= 2
             i += 1
+        if inner < 0 or (i == count and lines[-1]):
+            return None  # no line, or the file's last without a line break: the parsers disagree
     if dates == 3:
         return None  # which date-like texts were plain is more than the data tells
     return dates == 1
