@@ -52,7 +52,7 @@ def check_admitted(text: str) -> bool:
 
 # Mostly what the fast path takes (so that the property says something), plus the traps.
 SAFE_KEYS = ["id", "name", "input", "as_of", "a", "b", "x_y", "k-1", "no", "on", "yes", "y", "inf"]
-TRAP_KEYS = ["true", "True", "null", "Null", "<<", "1", "a b", "&x", "!k", "?", "'q'"]
+TRAP_KEYS = ["true", "True", "null", "Null", "<<", "1", "_0", "_x", "a b", "&x", "!k", "?", "'q'"]
 SAFE_WORDS = ["text", "Lumo Flash 4", "Q&A", "C# code", "a#b", "http://x.y/z?a=1", "a:b", "x [y] {z}",
               "it's", 'say "hi"', "é", "Ünïcode", "nO", "true", "false", "null", "0", "7", "-3", "12",
               "3.10", "0.5", "-0", "-0.0", "123456789012345678", "2024-09-25", "2024-05", "x\\y"]

@@ -37,7 +37,7 @@ except ImportError:  # pragma: no cover - depends on the environment
 
 __all__ = ["admit", "read_record", "read_data"]
 
-_KEY = re.compile(r"([A-Za-z_][A-Za-z0-9_-]{0,99}):(?: +|$)")
+_KEY = re.compile(r"([A-Za-z][A-Za-z0-9_-]{0,99}):(?: +|$)")  # not `_0`: yaml_rs reads it as 0
 # keys YAML 1.2 (yaml_rs) would read as a boolean or null, where parse_yaml keeps the text
 _KEY_WORDS = frozenset("true True TRUE false False FALSE null Null NULL".split())
 _DQ_BODY = r'[^"\\]*(?:\\[\\"nt][^"\\]*)*'  # (an unrolled loop: no alternation per character)
