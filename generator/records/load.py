@@ -123,8 +123,10 @@ def load_records(project: Path, cache=None, workers: int = 1) -> Records:
     """Return the valid records of project/catalog and every problem found.
 
     With a RecordCache, models and providers whose bytes are unchanged come from
-    the cache as JSON (no YAML parse); with workers > 1, many files to parse are
-    parsed and validated in forked processes. The result is the same either way.
+    the cache as JSON (no YAML parse); the others are first tried on the fast path
+    (generator.records.fast: yaml_rs, no positions, valid records only), else read
+    with positions; with workers > 1, many files to parse are parsed and validated
+    in forked processes. The result is the same every way.
     """
     records = Records()
     records.sources = LazySources()
