@@ -8,20 +8,26 @@ and has its own lexer. So `read_record` takes a file only when a pre-scan of its
 text finds nothing outside a small subset of YAML in which both versions read
 the same data:
 
-- block mappings with identifier keys, block sequences, one-line flow sequences
-  of plain or quoted items, `|` and `>` block scalars, one-line quoted scalars
-  with the escapes \\\\ \\" \\n \\t, comments;
+- block mappings with identifier keys (a letter first), block sequences,
+  one-line flow sequences of plain text or quoted items, `|` and `>` block
+  scalars of at least one line and not last without a line break, one-line
+  quoted scalars with the escapes \\\\ \\" \\n \\t, comments;
 - plain scalars that are text starting with a letter (not a YAML 1.1 boolean
   word), `true`, `false`, `null`, decimal integers and decimals without an
   exponent, and dates YYYY-MM-DD (PyYAML makes them dates: so does `_dates`);
-- no anchors, aliases, tags, merge keys, directives, documents markers, flow
-  mappings, multi-line plain or quoted scalars, tabs, carriage returns, or
-  characters libyaml refuses.
+- no anchors, aliases, tags, merge keys, directives, document markers, flow
+  mappings, multi-line plain or quoted scalars, lines of spaces in a block
+  scalar, tabs, carriage returns, or characters Python does not count as
+  printable (a subset of what libyaml accepts; NEL, LS, PS and BOM excluded);
+- plain dates only where no quoted or block text reads YYYY-MM-DD too: which
+  of those were plain is then known from the data alone.
 
 Anything else, and any file whose data does not validate, goes to the exact path
 (parse_yaml, then validate with positions), so every problem is reported as
-before and this path only ever yields valid records. tests/test_fast_yaml.py
-holds it to "admitted text reads as PyYAML reads it".
+before and this path only ever yields valid records. tests/test_fast_yaml.py and
+the fast-path properties of tests/test_yaml_properties.py hold it to "admitted
+text reads as parse_yaml reads it, types included"; benchmarks/yaml_parsers.py
+measures it.
 """
 
 from __future__ import annotations
@@ -242,8 +248,10 @@ def read_data(text: str) -> tuple[bool, Any]:
         return False, None
     try:
         data = yaml_rs.loads(text, parse_datetime=False)
-    except Exception:  # noqa: BLE001 - any refusal means: read it the exact way
-        return False, None
+    except (KeyboardInterrupt, SystemExit, MemoryError):
+        raise
+    except BaseException:  # noqa: BLE001 - any refusal, even a Rust panic (pyo3 raises those as
+        return False, None  # BaseException), means: read it the exact way
     return True, (_dates(data) if plain_dates else data)
 
 
