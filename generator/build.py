@@ -215,10 +215,20 @@ class Memo:
     def made(project: Path, out: Path) -> bool:
         """Return whether a memo of any format shows out as the folder a build swapped in:
         a site from before sites carried their marker is still replaced."""
+        path = Memo(project, out, read=False).path
         try:
-            data = json.loads(Memo(project, out, read=False).path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            return False
+            data = json.loads(read_cache_file(project, path.name) or b"null")
+        except (OSError, ValueError):  # not sealed with this user's key: an older version's memo?
+            data = None
+        if data is None:
+            # An older modelcat wrote its memo unsealed. Trusting one is safe here: it vouches
+            # only for the folder whose inode, device and nanosecond times it names, which
+            # nobody without access to that folder can know.
+            try:
+                with open(path, "rb") as fh:
+                    data = json.loads(fh.read(64 * 1024 * 1024))
+            except (OSError, ValueError):
+                return False
         return isinstance(data, dict) and _same_folder(data.get("out"), out)
 
     def save(self, out: Path, **data) -> None:
