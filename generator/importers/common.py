@@ -182,6 +182,14 @@ def limits_problem(context: int | None, max_output: int | None) -> str | None:
     return None
 
 
+def reachable_tiers(tiers: list[dict], context: int, no_home) -> list[dict]:
+    """Tiers above a size no prompt reaches (at or over the context window) have no home."""
+    keep = [t for t in sorted(tiers, key=lambda t: t["above"]) if t["above"] < context]
+    if len(keep) < len(tiers):
+        no_home["price tier at or above the context window (no prompt reaches it)"] += len(tiers) - len(keep)
+    return keep
+
+
 def clean_prices(prices: dict) -> dict:
     return {k: v for k, v in prices.items() if v is not None}
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from generator.importers.common import (Entry, Parsed, Skip, as_date, as_int, clean_prices, limits_problem,
+from generator.importers.common import (Entry, Parsed, Skip, as_date, as_int, clean_prices, limits_problem, reachable_tiers,
                                         maker_by_name, maker_of, norm_id, to_decimal)
 from generator.problems import BadUsage
 from generator.records.schema import MODALITIES
@@ -73,8 +73,9 @@ def _entry(host: str, pid: str, mid: str, m: dict, out: Parsed):
         tier = {"above": size}
         tier.update(clean_prices({COSTS[k]: to_decimal(t.get(k)) for k in COSTS}))
         tiers.append(tier)
+    tiers = reachable_tiers(tiers, context, out.no_home)
     if tiers:
-        pricing["tiers"] = sorted(tiers, key=lambda t: t["above"])
+        pricing["tiers"] = tiers
     mods = m.get("modalities") or {}
     ins = [x for x in MODALITIES if x in {MODALITY.get(v) for v in mods.get("input") or []}]
     outs = [x for x in MODALITIES if x in {MODALITY.get(v) for v in mods.get("output") or []}]
