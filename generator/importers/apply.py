@@ -121,7 +121,7 @@ def apply(project: Path, planned: list[Planned], providers: dict[str, dict], che
         ppath = catalog / "providers" / f"{maker}.yaml"
         if not ppath.exists() and maker not in report.providers:
             info = providers.get(maker, {})
-            prov = {"id": maker, "name": info.get("name") or maker}
+            prov = {"id": maker, "name": info.get("name") or common.maker_name(maker)}
             if info.get("url"):
                 prov["url"] = info["url"]
             if not check:

@@ -59,6 +59,19 @@ NAME_MAKERS = (
 )
 
 
+# Display names of makers, for catalog/providers/<maker>.yaml when the source names none.
+MAKER_NAMES = {
+    "openai": "OpenAI", "anthropic": "Anthropic", "google": "Google", "meta": "Meta", "mistral": "Mistral AI",
+    "deepseek": "DeepSeek", "qwen": "Qwen", "xai": "xAI", "cohere": "Cohere", "moonshotai": "Moonshot AI",
+    "zai": "Z.ai", "ai21": "AI21 Labs", "amazon": "Amazon", "microsoft": "Microsoft", "minimax": "MiniMax",
+    "perplexity": "Perplexity", "nvidia": "NVIDIA",
+}
+
+
+def maker_name(maker: str) -> str:
+    return MAKER_NAMES.get(maker, maker)
+
+
 def maker_of(prefix: str) -> str:
     p = norm_id(prefix)
     return MAKER_ALIASES.get(p, p)
@@ -291,9 +304,28 @@ def build_record(mid: str, entries: list[Entry], known: set[str], parsed: Parsed
     return order(rec)
 
 
-def order(rec: dict) -> dict:
-    fields = list(schema.ModelRecord.model_fields)
-    return {k: rec[k] for k in sorted(rec, key=lambda k: fields.index(k) if k in fields else 999)}
+def order(rec: dict, fields: list[str] | None = None) -> dict:
+    """rec's keys in the schema's order (price sets too: input, output, cached_input... tiers, variants)."""
+    fields = list(schema.ModelRecord.model_fields) if fields is None else fields
+    out = {k: rec[k] for k in sorted(rec, key=lambda k: fields.index(k) if k in fields else 999)}
+    for key in ("pricing",):
+        if isinstance(out.get(key), dict):
+            out[key] = order_prices(out[key])
+    for o in out.get("offers") or []:
+        o["pricing"] = order_prices(o["pricing"])
+    return out
+
+
+PRICE_ORDER = ["above", *schema.PRICE_KEYS, "tiers", "variants"]
+
+
+def order_prices(p: dict) -> dict:
+    out = {k: p[k] for k in sorted(p, key=lambda k: PRICE_ORDER.index(k) if k in PRICE_ORDER else 999)}
+    if out.get("tiers"):
+        out["tiers"] = [order_prices(t) for t in out["tiers"]]
+    if out.get("variants"):
+        out["variants"] = {n: order_prices(v) for n, v in out["variants"].items()}
+    return out
 
 
 def record_problem(rec: dict, parse_yaml, validate) -> str | None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from generator.importers.common import (Entry, Parsed, Skip, as_date, as_int, clean_prices, limits_problem, reachable_tiers,
-                                        maker_by_name, maker_of, norm_id, per_million, to_decimal)
+                                        maker_by_name, maker_name, maker_of, norm_id, per_million, to_decimal)
 from generator.problems import BadUsage
 
 CHAT_MODES = ("chat", "responses")
@@ -150,7 +150,7 @@ def parse(data, provider: str | None) -> Parsed:
             outs.append("audio")
         order = ("text", "image", "audio", "video", "file")
         rec: dict = {"name": model[:200],
-                     "summary": f"{model} by {maker}, served through {prov}, as priced by LiteLLM."}
+                     "summary": f"{model} by {maker_name(maker)}, served through {prov}, as priced by LiteLLM."}
         rec["modalities"] = {"input": sorted(ins, key=order.index), "output": sorted(outs, key=order.index)}
         rec["pricing"] = pricing
         rec["limits"] = {"context": context, "max_output": max_output}

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from generator.importers.common import (Entry, Parsed, Skip, as_date, as_int, clean_prices, limits_problem, reachable_tiers,
                                         maker_by_name, maker_of, norm_id, to_decimal)
+from generator.importers.common import maker_name as common_name
 from generator.problems import BadUsage
 from generator.records.schema import MODALITIES
 
@@ -85,7 +86,7 @@ def _entry(host: str, pid: str, mid: str, m: dict, out: Parsed):
     rec: dict = {"name": name[:200]}
     if isinstance(m.get("family"), str) and m["family"]:
         rec["family"] = m["family"]
-    maker_name = (out.providers.get(maker) or {}).get("name") or maker
+    maker_name = (out.providers.get(maker) or {}).get("name") or common_name(maker)
     rec["summary"] = f"{name} by {maker_name}, as listed by models.dev."
     released = as_date(m.get("release_date"))
     if released and released < "1990":

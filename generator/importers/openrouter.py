@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from generator.importers.common import (Entry, Parsed, Skip, as_int, clean_prices, limits_problem, maker_of,
+import datetime
+
+from generator.importers.common import (Entry, Parsed, Skip, as_date, as_int, clean_prices, limits_problem, maker_of,
                                         norm_id, per_million, to_decimal)
 from generator.problems import BadUsage
 from generator.records.limits import TEXT_MAX
@@ -16,7 +18,7 @@ PRICES = {"prompt": ("input", True), "completion": ("output", True), "input_cach
 PARAMS = {"tools": "tool_calling", "response_format": "json_mode", "structured_outputs": "structured_output",
           "reasoning": "reasoning"}
 USED = {"id", "name", "description", "context_length", "architecture", "pricing", "top_provider",
-        "supported_parameters"}
+        "supported_parameters", "expiration_date", "knowledge_cutoff"}
 
 
 def parse(data, provider: str | None) -> Parsed:
@@ -24,6 +26,9 @@ def parse(data, provider: str | None) -> Parsed:
         raise BadUsage('this file is not the body of OpenRouter\'s GET /api/v1/models ({"data": [...]})')
     if provider is not None:
         raise BadUsage("--provider is for sources with several provider blocks (models.dev)")
+    from generator.catalog import today
+
+    day = today()
     out = Parsed()
     for m in data["data"]:
         if not isinstance(m, dict) or not isinstance(m.get("id"), str):
@@ -56,6 +61,10 @@ def parse(data, provider: str | None) -> Parsed:
             continue
         pricing = clean_prices({name: (per_million(pr.get(k)) if per_token else to_decimal(pr.get(k)))
                                 for k, (name, per_token) in PRICES.items()})
+        for k in ("request", "web_search", "internal_reasoning"):  # "0": not charged apart
+            name = PRICES[k][0]
+            if pricing.get(name) == 0:
+                del pricing[name]
         for k in pr:
             if k not in PRICES:
                 out.no_home[f"pricing.{k}"] += 1
@@ -84,6 +93,14 @@ def parse(data, provider: str | None) -> Parsed:
         caps["reasoning"] = caps["reasoning"] or "include_reasoning" in params
         caps["vision"] = "image" in ins
         rec["capabilities"] = caps
+        knowledge = as_date(m.get("knowledge_cutoff"))
+        if knowledge:
+            rec["knowledge_cutoff"] = knowledge[:7]
+        expires = as_date(m.get("expiration_date"))
+        if expires and len(expires) == 10:  # the day it stops answering: a scheduled shutdown
+            rec["deprecation"] = {"date": expires, "shutdown": expires}
+            if datetime.date.fromisoformat(expires) <= day:
+                rec["status"] = "deprecated"
         for k in m:
             if k not in USED:
                 out.no_home[k] += 1
