@@ -86,7 +86,10 @@ def openrouter_model(rec: schema.ModelRecord) -> dict:
                                ("response_format", caps.json_mode), ("structured_outputs", caps.structured_output),
                                ("reasoning", caps.reasoning), ("include_reasoning", caps.reasoning)) if yes]
     ins, outs = list(rec.modalities.input), list(rec.modalities.output)
-    return {"id": rec.id, "canonical_slug": rec.id, "name": rec.name,
+    dep = rec.deprecation
+    extra = {"knowledge_cutoff": rec.knowledge_cutoff,
+             "expiration_date": dep.shutdown.isoformat() if dep is not None and dep.shutdown else None}
+    return {**extra, "id": rec.id, "canonical_slug": rec.id, "name": rec.name,
             "description": rec.description or rec.summary, "context_length": rec.limits.context,
             "architecture": {"modality": f"{'+'.join(ins)}->{'+'.join(outs)}", "input_modalities": ins,
                              "output_modalities": outs},
