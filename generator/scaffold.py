@@ -117,7 +117,7 @@ modalities:
   output: [text]
 pricing:                            # USD per 1M tokens unless the key says otherwise
   input:                            # TODO: the published price (0 means free)
-  output:                           # TODO: optional for embedding, rerank and moderation models
+  output:                           # TODO: required for a chat model; other kinds may leave it out
   # cached_input: 0.0
   # cache_write: 0.0                # 5-minute cache write
   # cache_write_1h: 0.0             # 1-hour cache write

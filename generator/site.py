@@ -44,8 +44,8 @@ PRICE_LABELS: dict[str, tuple[str, str]] = {
     "per_request": ("Request", "request"),
     "per_search": ("Web search", "search"),
     "per_image": ("Image", "image"),
-    "per_second_audio": ("Audio", "second"),
-    "per_second_video": ("Video", "second"),
+    "per_second_audio": ("Audio duration", "second"),
+    "per_second_video": ("Video duration", "second"),
 }
 VARIANT_LABELS: dict[str, str] = {"batch": "Batch", "flex": "Flex", "priority": "Priority"}
 # What a model's lifecycle is on the build day (ModelEntry.lifecycle).
@@ -444,6 +444,32 @@ def build_site(records: Records, base_url: str | None = None) -> Site:
     )
 
 
+def _offers(rec: schema.ModelRecord) -> tuple[OfferEntry, ...]:
+    """Return a model's offers cheapest first; the default one (else the cheapest) is the headline."""
+    if not rec.offers:
+        return ()
+    ordered = sorted(rec.offers, key=lambda o: (offer_cost(o.pricing), not o.default, o.host, o.region or ""))
+    lead = next((o for o in ordered if o.default), ordered[0])
+    return tuple(OfferEntry(o.host, o.region, price_rows(o.pricing), o.pricing,
+                            o.limits.context or rec.limits.context,
+                            o.limits.max_output or min(rec.limits.max_output, o.limits.context or rec.limits.context),
+                            o.default, o is lead) for o in ordered)
+
+
+def fee_note(site: schema.SiteRecord) -> str:
+    """Return the platform-fee sentence for site.yaml's fee ("" without one).
+
+    The fee is never added into a price: every price kind (tokens, tiers, variants, offers,
+    per-unit fees) is shown as authored with this one sentence beside it.
+    """
+    fee = site.fee
+    if fee.note:
+        return fee.note
+    if fee.percent:
+        return f"A {formats.number(fee.percent)}% platform fee applies."
+    return ""
+
+
 # --- listing order and pages ---------------------------------------------------------------------
 
 PAGE_SIZE = 100  # rows of a listing page: every page stays far under CONTRACT.md's 256 KB
@@ -514,32 +540,6 @@ def paginate(items, base: str, size: int = PAGE_SIZE) -> list[ListingPage]:
     count = max(1, -(-len(items) // size))
     return [ListingPage(base, n + 1, count, items[n * size:(n + 1) * size], n * size, len(items))
             for n in range(count)]
-
-
-def _offers(rec: schema.ModelRecord) -> tuple[OfferEntry, ...]:
-    """Return a model's offers cheapest first; the default one (else the cheapest) is the headline."""
-    if not rec.offers:
-        return ()
-    ordered = sorted(rec.offers, key=lambda o: (offer_cost(o.pricing), not o.default, o.host, o.region or ""))
-    lead = next((o for o in ordered if o.default), ordered[0])
-    return tuple(OfferEntry(o.host, o.region, price_rows(o.pricing), o.pricing,
-                            o.limits.context or rec.limits.context,
-                            o.limits.max_output or min(rec.limits.max_output, o.limits.context or rec.limits.context),
-                            o.default, o is lead) for o in ordered)
-
-
-def fee_note(site: schema.SiteRecord) -> str:
-    """Return the platform-fee sentence for site.yaml's fee ("" without one).
-
-    The fee is never added into a price: every price kind (tokens, tiers, variants, offers,
-    per-unit fees) is shown as authored with this one sentence beside it.
-    """
-    fee = site.fee
-    if fee.note:
-        return fee.note
-    if fee.percent:
-        return f"A {formats.number(fee.percent)}% platform fee applies."
-    return ""
 
 
 def _doc(d: DocRecord) -> DocPage:
@@ -627,8 +627,8 @@ def cost_answer(m: ModelEntry, fee: str) -> str:
                      for i, r in enumerate(lead)) + "."
     for r in rows[len(lead):]:
         text += f" {r.label} costs {unit_price(r)}."
-    for t in m.tiers:
-        changed = [f"{PRICE_LABELS[k][0].lower()} {formats.price(v)}" for k, v in t.prices.items()]
+    for t in m.record.pricing.tiers:  # only what changes: the rest stays as below the tier
+        changed = [f"{r.label.lower()} {formats.price(r.value)}" for r in price_rows(t)]
         text += f" Above {formats.number(t.above)} prompt tokens: {', '.join(changed)} per 1M tokens."
     for _, label, rows in m.variants:
         text += f" {label}: " + ", ".join(f"{r.label.lower()} {unit_price(r)}" for r in rows) + "."

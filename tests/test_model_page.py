@@ -123,7 +123,7 @@ PRICE_LABELS = {"input": "Input", "output": "Output", "cached_input": "Cached in
                 "cache_write": "Cache write (5 min)", "cache_write_1h": "Cache write (1 hour)",
                 "reasoning": "Reasoning", "input_audio": "Audio input", "output_audio": "Audio output",
                 "per_request": "Request", "per_search": "Web search", "per_image": "Image",
-                "per_second_audio": "Audio", "per_second_video": "Video"}
+                "per_second_audio": "Audio duration", "per_second_video": "Video duration"}
 
 
 def per_m(value: float) -> str:

@@ -173,8 +173,8 @@ def test_pricing_card_lists_every_price_kind_with_its_unit_and_the_variants_besi
         ["Request", "$0.001", "—", "—", "—", "request"],
         ["Web search", "$0.025", "—", "—", "$0.050", "search"],
         ["Image", "$0.040", "—", "—", "—", "image"],
-        ["Audio", "$0.006", "—", "—", "—", "second"],
-        ["Video", "$0.100", "—", "—", "—", "second"],
+        ["Audio duration", "$0.006", "—", "—", "—", "second"],
+        ["Video duration", "$0.100", "—", "—", "—", "second"],
     ]
     # the fee of site.yaml is one note beside every price, never folded into one
     assert text(card.find("p", class_="note")) == "You pay pass-through; 5% applied at credit top-up, not per call."
@@ -234,8 +234,9 @@ def test_faq_cost_answer_states_each_price_kind_tier_variant_and_host():
     assert cost.startswith("Input costs $2.50 per 1M tokens; output costs $10.00 per 1M tokens. "
                            "Cached input costs $1.25 per 1M tokens.")
     for part in ("Web search costs $0.025 per search.", "Image costs $0.040 per image.",
-                 "Audio costs $0.006 per second.", "Cache write (1 hour) costs $6.00 per 1M tokens.",
-                 "Above 128,000 prompt tokens: input $5.00, output $10.00, cached input $2.50",
+                 "Audio duration costs $0.006 per second.", "Cache write (1 hour) costs $6.00 per 1M tokens.",
+                 "Above 128,000 prompt tokens: input $5.00, cached input $2.50 per 1M tokens. "
+                 "Above 256,000 prompt tokens: output $20.00 per 1M tokens.",
                  "Batch: input $1.25 per 1M tokens, output $5.00 per 1M tokens.",
                  "offered by 3 hosts; the cheapest is cheapcloud at $2.00 input"):
         assert part in cost, part
@@ -253,7 +254,7 @@ def test_markdown_twin_states_prices_tiers_variants_hosts_and_lifecycle():
                        doc, re.M)
     assert notice, "the notice is its own block quote, a blank line before the overview"
     pricing = md_section(doc, "Pricing")
-    assert "- Web search: $0.025 / search\n- Image: $0.040 / image\n- Audio: $0.006 / second\n" in pricing
+    assert "- Web search: $0.025 / search\n- Image: $0.040 / image\n- Audio duration: $0.006 / second\n" in pricing
     assert ("| Prompt | Input | Output | Cached input |\n|---|---|---|---|\n"
             "| up to 128,000 tokens | $2.50 | $10.00 | $1.25 |\n"
             "| over 128,000 tokens | $5.00 | $10.00 | $2.50 |\n"
@@ -309,7 +310,8 @@ def test_llms_txt_notes_tiers_and_the_scheduled_deprecation():
     assert embed.endswith(": $0.020 input per 1M tokens; 8K context")
     full = (site_dir() / "llms-full.txt").read_text(encoding="utf-8")
     entry = full.split("### Rich One\n", 1)[1].split("\n### ", 1)[0]
-    assert ("web search $0.025 per search" in entry and "above 128,000 prompt tokens: input $5.00" in entry
+    assert ("web search $0.025 per search" in entry and "; above 128,000 prompt tokens: input $5.00, cached input $2.50; above 256,000 prompt tokens: "
+            "output $20.00;" in entry
             and "; batch: input $1.25, output $5.00" in entry and "3 hosts, cheapest cheapcloud" in entry)
     assert "- status: active (deprecation scheduled 2027-01-14, shutdown 2027-04-14, use " in entry
     assert "- released: 2025-03" in entry
@@ -350,3 +352,13 @@ def test_golden_pricing_model(request, golden):
                                     f"tests/golden/{golden}", "built", lineterm="", n=1)
         pytest.fail(f"the rich model's output differs from tests/golden/{golden} "
                     "(rerun with --update-golden if the change is intended):\n" + "\n".join(list(diff)[:60]))
+
+
+def test_feed_dates_models_by_a_known_release_only():
+    import xml.etree.ElementTree as ET
+
+    atom = "{http://www.w3.org/2005/Atom}"
+    root = ET.parse(site_dir() / "feed.xml").getroot()
+    dated = {e.findtext(f"{atom}title"): e.findtext(f"{atom}updated") for e in root.findall(f"{atom}entry")}
+    assert dated["Rich One"] == "2025-03-01T00:00:00Z"  # a month-only release: its first day
+    assert "Embed One" not in dated  # no release date: no invented one

@@ -38,8 +38,8 @@ PRICES = {"input": ("Input", "1M tokens"), "output": ("Output", "1M tokens"),
           "cache_write_1h": ("Cache write (1 hour)", "1M tokens"), "reasoning": ("Reasoning", "1M tokens"),
           "input_audio": ("Audio input", "1M tokens"), "output_audio": ("Audio output", "1M tokens"),
           "per_request": ("Request", "request"), "per_search": ("Web search", "search"),
-          "per_image": ("Image", "image"), "per_second_audio": ("Audio", "second"),
-          "per_second_video": ("Video", "second")}
+          "per_image": ("Image", "image"), "per_second_audio": ("Audio duration", "second"),
+          "per_second_video": ("Video duration", "second")}
 
 
 def load(name: str):

@@ -48,8 +48,8 @@ MODEL_CASES = [
     ("missing-top-level", MODEL_PATH, "name: Llama-3.2-1b-Instruct\n", "",
      [f"{M}:1:1: name: required key is missing"]),
     ("missing-nested", MODEL_PATH, "  output: 0.030\n", "",
-     [f"{M}:11:1: pricing.output: required key is missing for a chat model (only embedding, rerank or "
-      "moderation models may leave it out)"]),
+     [f"{M}:11:1: pricing.output: required key is missing for a chat model (models of other kinds may "
+      "leave it out)"]),
     ("missing-section", MODEL_PATH, "limits:\n  context: 128000\n  max_output: 4096\n", "",
      [f"{M}:1:1: limits: required key is missing"]),
     # wrong types
@@ -183,6 +183,12 @@ MODEL_CASES = [
     # kind: output prices are optional only where no tokens are generated
     ("embedding-without-output", MODEL_PATH, "pricing:\n  input: 0.015\n  output: 0.030\n",
      "kind: embedding\npricing:\n  input: 0.015\n", []),
+    ("speech-without-output", MODEL_PATH, "pricing:\n  input: 0.015\n  output: 0.030\n",
+     "kind: speech\npricing:\n  input: 0.6\n  output_audio: 12\n  per_second_audio: 0.00025\n", []),
+    ("chat-kind-stated-without-output", MODEL_PATH, "pricing:\n  input: 0.015\n  output: 0.030\n",
+     "kind: chat\npricing:\n  input: 0.015\n",
+     [f"{M}:12:1: pricing.output: required key is missing for a chat model (models of other kinds may "
+      "leave it out)"]),
     ("kind-unknown", MODEL_PATH, "open_weights: true", "open_weights: true\nkind: robot",
      [f"{M}:30:7: kind: must be one of chat, embedding, rerank, image, speech, transcription, moderation, "
       "video; got 'robot'"]),
@@ -217,8 +223,8 @@ MODEL_CASES = [
       "prompt is longer, got 8,000"]),
     ("offer-without-output", MODEL_PATH, "open_weights: true",
      "open_weights: true\noffers:\n  - {host: azure, pricing: {input: 1}}",
-     [f"{M}:31:19: offers[0].pricing.output: required key is missing for a chat model (only embedding, rerank "
-      "or moderation models may leave it out)"]),
+     [f"{M}:31:19: offers[0].pricing.output: required key is missing for a chat model (models of other "
+      "kinds may leave it out)"]),
     # YAML 1.1 reads these unquoted words as something other than text
     ("yaml11-no", MODEL_PATH, "name: Llama-3.2-1b-Instruct", "name: no",
      [f'{M}:2:7: name: must be text, but YAML reads the unquoted no as false; write it in quotes: "no"']),

@@ -10,9 +10,8 @@ from __future__ import annotations
 import datetime
 import re
 
-from generator.formats import join_words
 from generator.problems import Problem
-from generator.records.schema import NO_OUTPUT_KINDS, PRICE_KEYS, VARIANTS
+from generator.records.schema import OUTPUT_PRICED_KINDS, PRICE_KEYS, VARIANTS
 from generator.records.load import Records
 from generator.records.source import SourceMap
 
@@ -148,9 +147,9 @@ def pricing_problems(pricing, kind: str, context: int | None, at: tuple) -> list
     Used for a model's headline prices and for each offer's.
     """
     out: list[Found] = []
-    if pricing.output is None and kind not in NO_OUTPUT_KINDS:
-        out.append((at, f"required key is missing for a {kind} model (only {join_words(NO_OUTPUT_KINDS, 'or')} "
-                        "models may leave it out)", True, at + ("output",)))
+    if pricing.output is None and kind in OUTPUT_PRICED_KINDS:
+        out.append((at, f"required key is missing for a {kind} model (models of other kinds may leave it out)",
+                    True, at + ("output",)))
     previous = None
     for i, tier in enumerate(pricing.tiers):
         where = at + ("tiers", i)

@@ -35,8 +35,8 @@ Modality = Literal["text", "image", "audio", "video", "file"]
 Status = Literal["active", "preview", "deprecated"]
 Kind = Literal["chat", "embedding", "rerank", "image", "speech", "transcription", "moderation", "video"]
 KINDS: tuple[str, ...] = Kind.__args__  # type: ignore[attr-defined]
-# kinds that return no generated tokens, so a price per output token is optional for them
-NO_OUTPUT_KINDS = ("embedding", "rerank", "moderation")
+# kinds that must state a price per output token (others may bill output another way: audio, images)
+OUTPUT_PRICED_KINDS = ("chat",)
 Month = Annotated[str, StringConstraints(pattern=r"^\d{4}-(0[1-9]|1[0-2])$")]
 Capability = Literal["streaming", "tool_calling", "vision", "json_mode", "prompt_caching",
                      "reasoning", "structured_output"]
@@ -199,8 +199,7 @@ class Pricing(PriceSet):
     """The headline prices. USD per 1M tokens unless the key says otherwise."""
 
     input: Price = Field(description="USD per 1M input tokens")
-    output: Price | None = Field(None, description="USD per 1M output tokens (required unless the kind is "
-                                                    "embedding, rerank or moderation)")
+    output: Price | None = Field(None, description="USD per 1M output tokens (required for a chat model)")
     tiers: Annotated[list[PriceTier], Field(max_length=ITEMS_MAX)] = Field(
         [], description="prices above a context size, `above` strictly increasing")
     variants: Variants | None = Field(None, description="service tiers: batch, flex, priority")

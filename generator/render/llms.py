@@ -27,7 +27,7 @@ from generator.render.context import RenderContext
 from generator.render.data import MODELS_PATH, SCHEMA_PATH
 from generator.render.mdtext import clean_markdown, rebaser
 from generator.render.twins import doc_md_path, fee_note
-from generator.site import ModelEntry, ProviderEntry, Site
+from generator.site import ModelEntry, ProviderEntry, Site, price_rows
 from generator.write import Output
 
 LIMIT = 50_000  # llms.txt stays strictly below this many characters and bytes
@@ -340,9 +340,9 @@ def model_entry(site: Site, m: ModelEntry) -> str:
     rec = m.record
     prices = ", ".join(f"{r.label.lower()} {formats.price(r.value)}" + ("" if r.per_token else f" per {r.unit}")
                        for r in m.price_rows)
-    for t in m.tiers:
+    for t in m.record.pricing.tiers:  # only what changes above it
         prices += f"; above {formats.number(t.above)} prompt tokens: " + ", ".join(
-            f"{k.replace('_', ' ')} {formats.price(v)}" for k, v in t.prices.items())
+            f"{r.label.lower()} {formats.price(r.value)}" for r in price_rows(t))
     for _, label, rows in m.variants:
         prices += f"; {label.lower()}: " + ", ".join(f"{r.label.lower()} {formats.price(r.value)}" for r in rows)
     if len(m.offers) > 1:
