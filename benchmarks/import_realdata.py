@@ -69,7 +69,6 @@ def check_prices(source: str, file: Path, project: Path) -> tuple[int, int, int]
     """Return (prices compared, mismatches, pages checked) for the built site of project."""
     from generator import formats
     from generator.importers import parse_source
-    from generator.importers.apply import existing_ids
     from generator.importers.common import load_json, plan
 
     planned, _, _ = plan(parse_source(source, load_json(file), None), set())

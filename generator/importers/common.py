@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import collections
 import datetime
-import io
 import json
 import re
 from dataclasses import dataclass, field

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from generator.importers.common import (Entry, Parsed, Skip, as_date, as_int, clean_prices, limits_problem, reachable_tiers,
+from generator.importers.common import (Entry, Parsed, Skip, as_date, as_int, limits_problem, reachable_tiers,
                                         maker_by_name, maker_name, maker_of, norm_id, per_million, to_decimal)
 from generator.problems import BadUsage
 
