@@ -194,6 +194,8 @@ def test_openrouter_decimal_strings_become_exact_prices():
     free = record(project, "meta/llama-3.3-70b-instruct-free")  # the :free variant, its own id
     assert free["pricing"] == {"input": 0.0, "output": 0.0}
     assert free["limits"] == {"context": 65536, "max_output": 65536}  # null cap: the context window
+    assert "derived: limits.max_output = context (top_provider.max_completion_tokens is null): 2" in out
+    assert "no home: pricing.image: 2" in out
     assert "skipped openrouter/auto: a negative price" in out
     assert "skipped example/huge-output: max output 32,768 is above the context 8,192" in out
     gem = record(project, "google/gemini-2.5-pro")

@@ -48,6 +48,11 @@ def run_import(project, source: str, file, provider: str | None, check: bool) ->
     reasons = collections.Counter(_reason_kind(s.reason) for s in skipped)
     for what, n in sorted(parsed.no_home.items()):
         lines.append(f"no home: {what}: {n}")
+    derived = collections.Counter(parsed.derived)
+    derived["summary (marked in the file)"] += sum(1 for p in planned if p.derived_summary and p.id in report.written)
+    for what, n in sorted(derived.items()):
+        if n:
+            lines.append(f"derived: {what}: {n}")
     for what, n in sorted(reasons.items()):
         lines.append(f"skipped, {what}: {n}")
     offers = sum(len(p.record.get("offers", [])) for p in planned)

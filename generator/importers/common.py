@@ -180,6 +180,7 @@ class Parsed:
     entries: list[Entry] = field(default_factory=list)
     skipped: list[Skip] = field(default_factory=list)
     no_home: collections.Counter = field(default_factory=collections.Counter)  # "what" -> count
+    derived: collections.Counter = field(default_factory=collections.Counter)  # facts made from others
     providers: dict[str, dict] = field(default_factory=dict)  # maker -> {name, url}
     successor_ids: dict[str, str] = field(default_factory=dict)  # source id -> model id it became
 

@@ -149,6 +149,7 @@ def parse(data, provider: str | None) -> Parsed:
         if v.get("supports_audio_output") is True and "audio" not in outs:
             outs.append("audio")
         order = ("text", "image", "audio", "video", "file")
+        out.derived["name (the model part of the key: LiteLLM has no display name)"] += 1
         rec: dict = {"name": model[:200],
                      "summary": f"{model} by {maker_name(maker)}, served through {prov}, as priced by LiteLLM."}
         rec["modalities"] = {"input": sorted(ins, key=order.index), "output": sorted(outs, key=order.index)}

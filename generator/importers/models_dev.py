@@ -31,6 +31,9 @@ def parse(data, provider: str | None) -> Parsed:
     for pid in sorted(blocks):
         block = blocks[pid]
         host = norm_id(pid)
+        for k in block:
+            if k not in ("id", "name", "models"):
+                out.no_home[f"provider block {k}"] += 1
         for mid in sorted(block.get("models") or {}):
             entry_or_skip = _entry(host, pid, mid, block["models"][mid], out)
             if isinstance(entry_or_skip, Skip):

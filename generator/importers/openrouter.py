@@ -50,7 +50,7 @@ def parse(data, provider: str | None) -> Parsed:
         derived_output = max_output is None
         if derived_output and context:
             max_output = context  # null: no cap apart from the context window (README)
-            out.no_home["top_provider.max_completion_tokens null (max_output = context)"] += 1
+            out.derived["limits.max_output = context (top_provider.max_completion_tokens is null)"] += 1
         problem = limits_problem(context, max_output)
         if problem:
             out.skipped.append(Skip(sid, problem))
@@ -104,6 +104,12 @@ def parse(data, provider: str | None) -> Parsed:
         for k in m:
             if k not in USED:
                 out.no_home[k] += 1
+        for k in top:
+            if k not in ("context_length", "max_completion_tokens"):
+                out.no_home[f"top_provider.{k}"] += 1
+        for k in arch:
+            if k not in ("input_modalities", "output_modalities"):
+                out.no_home[f"architecture.{k}"] += 1
         out.entries.append(Entry(sid, maker, slug, "openrouter", None, rec, first_party=True,
                                  derived_summary=derived))
     return out
