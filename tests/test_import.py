@@ -320,3 +320,14 @@ def test_openrouter_export_imports_back_to_the_same_records(tmp_path):
     second, _ = imported(tmp_path / "b", "openrouter", file=export)
     a, b = facts(first), facts(second)
     assert a == b and len(a) == 6
+
+
+def test_a_record_the_validator_refuses_is_skipped_with_its_message_and_never_written(tmp_path):
+    block = json.loads(MODELS_DEV.read_text())["openai"]
+    block["models"]["o3"]["family"] = "f" * 500  # longer than a page can show: the validator says no
+    src = tmp_path / "api.json"
+    src.write_text(json.dumps({"openai": block}))
+    project, out = imported(tmp_path, "models.dev", file=src)
+    assert "skipped openai/o3: would not validate: family: " in out
+    assert not (project / "catalog/models/openai/o3.yaml").exists()
+    assert (project / "catalog/models/openai/gpt-4o.yaml").exists()
