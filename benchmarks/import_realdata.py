@@ -152,6 +152,9 @@ def main() -> int:
         code, out, secs = cli("import", source, str(file), "--project", str(project))
         print(f"| import {source} | {out.strip().splitlines()[-1] if code == 0 else 'FAILED ' + out[-300:]} | {secs:.1f} |")
         failed |= code != 0
+        code, out, secs = cli("import", source, str(file), "--project", str(project), "--check")
+        print(f"| import --check right after (must change nothing) | exit {code} | {secs:.1f} |")
+        failed |= code != 0
         code, out, secs = cli("validate", "--project", str(project))
         print(f"| validate | {out.strip().splitlines()[-1]} | {secs:.1f} |")
         failed |= code != 0
