@@ -59,7 +59,31 @@ def _update(node, new, path: str, diffs: list[str], rid: str) -> None:
                 if before.get(p) != after.get(p):
                     name = f"{path}.{k}" + (f"{p}" if p.startswith("[") else f".{p}" if p else "")
                     diffs.append(f"{rid}: {name.lstrip('.')} {show(before.get(p))} -> {show(after.get(p))}")
-            node[k] = _to_ruamel(v)
+            if k in node or not hasattr(node, "insert"):
+                node[k] = _to_ruamel(v)
+            else:  # a new key goes where the schema's order puts it, not at the end
+                node.insert(_position(node, k, path), k, _to_ruamel(v))
+
+
+def _position(node, key: str, path: str) -> int:
+    from generator.records import schema
+
+    if path == "":
+        order = list(schema.ModelRecord.model_fields)
+    elif path.startswith(".pricing") or (path.startswith(".offers") and "pricing" in path):
+        order = common.PRICE_ORDER
+    else:
+        return len(node)
+    if key not in order:
+        return len(node)
+    rank = order.index(key)
+    keys = list(node)
+    pos = len(keys)
+    for i, k in enumerate(keys):
+        if k in order and order.index(k) > rank:
+            pos = i
+            break
+    return pos
 
 
 def _text_problem(text: str) -> str | None:

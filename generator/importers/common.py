@@ -447,6 +447,8 @@ def flat(v: Any, prefix: str = "") -> dict[str, Any]:
 def show(v: Any) -> str:
     if v is None:
         return "(none)"
+    if isinstance(v, bool):
+        return "true" if v else "false"
     if isinstance(v, float):
         return price_text(Decimal(repr(v)))
     if isinstance(v, list):
