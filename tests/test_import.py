@@ -241,6 +241,12 @@ capabilities:
 def test_reimport_keeps_hand_edits_and_comments_and_updates_the_facts(tmp_path):
     project = make_project(tmp_path, {"site.yaml": SITE_YAML, "models/openai/o3.yaml": HAND,
                                       "providers/openai.yaml": "id: openai\nname: OpenAI (ours)\ndescription: Hand.\n"})
+    check = run_cli("import", "models.dev", MODELS_DEV, "--project", project, "--provider", "openai", "--check")
+    assert check.exit_code == 1
+    lines = check.output.splitlines()
+    assert {"openai/o3: pricing.input 9.0 -> 2.0", "openai/o3: capabilities.tool_calling (none) -> true",
+            "openai/o3: released (none) -> 2025-04-16", "openai/gpt-4o: new record"} <= set(lines)
+    assert (project / "catalog/models/openai/o3.yaml").read_text() == HAND
     result = run_cli("import", "models.dev", MODELS_DEV, "--project", project, "--provider", "openai")
     assert result.exit_code == 0, result.output
     assert "updated openai/o3" in result.output
@@ -252,6 +258,7 @@ def test_reimport_keeps_hand_edits_and_comments_and_updates_the_facts(tmp_path):
     assert rec["pricing"] == {"input": 2.0, "output": 8.0, "cached_input": 0.5}
     assert rec["capabilities"]["streaming"] is True  # the source says nothing of streaming: kept
     assert rec["released"] == "2025-04-16"
+    assert text.index("released:") < text.index("modalities:")  # where the schema puts it
     assert read_yaml(project / "catalog/providers/openai.yaml")["name"] == "OpenAI (ours)"
     assert [p for p in problem_lines(project) if ": warning" not in p] == []
     again = run_cli("import", "models.dev", MODELS_DEV, "--project", project, "--provider", "openai", "--check")
