@@ -83,7 +83,7 @@ def model_outputs(ctx: RenderContext, m: ModelEntry) -> list[Output]:
 
 def site_producers():
     """Return the producers of every output that is not one model's: listings, machine files."""
-    from generator.render import data, feeds, llms, openapi, pages, twins
+    from generator.render import data, exports, feeds, llms, openapi, pages, twins
 
     return (
         ("listings", pages.catalog_page), ("listings", pages.provider_pages),
@@ -94,6 +94,7 @@ def site_producers():
         ("twins", twins.provider_twins), ("twins", twins.doc_twins),
         ("api json", data.api_files), ("llms.txt", llms.llms_files),
         ("openapi", openapi.openapi_files), ("sitemap+feed", feeds.feed_files),
+        ("exports", exports.export_files),
     )
 
 
