@@ -30,7 +30,8 @@ SCHEMA_VERSION = 2
 MODELS_PATH = "api/models.json"
 INDEX_PATH = "api/index.json"
 INDEX_FIELDS = ("id", "name", "provider", "family", "input", "output", "caps", "price_in", "price_out",
-                "cached_in", "cache_write", "context", "max_output", "usage", "released", "status", "collections")
+                "cached_in", "cache_write", "context", "max_output", "usage", "released", "status", "collections",
+                "kind")
 
 
 class ProviderRef(BaseModel):
@@ -164,7 +165,8 @@ def search_index(site: Site) -> dict:
     then newest), so the browser's unsorted order is the server pages' order. provider is an
     index into `providers` ([id, name]); caps a bit mask over `capabilities`; input and output
     the modalities, space-separated; collections indexes into `collections`; usage is tokens
-    or null; the rest are the record's figures, unformatted."""
+    or null; kind what the model does (the calculator compares chat models only); the rest are
+    the record's figures, unformatted."""
     provider_at = {p.id: i for i, p in enumerate(site.providers)}
     collection_at = {c.id: i for i, c in enumerate(site.collections)}
     caps = list(schema.CAPABILITIES)
@@ -177,7 +179,7 @@ def search_index(site: Site) -> dict:
                      " ".join(rec.modalities.output), mask, p.input, p.output, p.cached_input, p.cache_write,
                      rec.limits.context, rec.limits.max_output, rec.usage.tokens if rec.usage else None,
                      str(rec.released) if rec.released is not None else "", rec.status,
-                     [collection_at[c.id] for c in m.collections]])
+                     [collection_at[c.id] for c in m.collections], rec.kind])
     return {"version": 1, "fields": list(INDEX_FIELDS), "capabilities": caps,
             "providers": [[p.id, p.name] for p in site.providers],
             "collections": [c.id for c in site.collections], "models": rows}
