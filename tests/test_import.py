@@ -3,9 +3,11 @@ with the sources' MIT notices), merge-not-overwrite, --check, and the exports re
 
 from __future__ import annotations
 
+import atexit
 import functools
 import json
 import os
+import shutil
 import tempfile
 from decimal import Decimal
 from pathlib import Path
@@ -47,7 +49,9 @@ def built(source: str) -> tuple[Path, str]:
     saved = os.environ.get("SOURCE_DATE_EPOCH")
     os.environ["SOURCE_DATE_EPOCH"] = TODAY_EPOCH
     try:
-        project, output = imported(Path(tempfile.mkdtemp(prefix="modelcat-import-")), source)
+        scratch = Path(tempfile.mkdtemp(prefix="modelcat-import-"))
+        atexit.register(shutil.rmtree, scratch, True)
+        project, output = imported(scratch, source)
         build(project, project / "site")
     finally:
         if saved is None:

@@ -11,6 +11,7 @@ hold the rich model's outputs byte for byte (`pytest --update-golden tests/test_
 
 from __future__ import annotations
 
+import atexit
 import difflib
 import functools
 import json
@@ -117,7 +118,9 @@ GOLDEN_FILES = {"pricing-model.html": "models/meta/rich-1/index.html",
 @functools.lru_cache(maxsize=None)
 def site_dir() -> Path:
     """Build the catalog once per session, on the tests' build day."""
-    project = make_project(Path(tempfile.mkdtemp(prefix="modelcat-pricing-")), FILES)
+    scratch = Path(tempfile.mkdtemp(prefix="modelcat-pricing-"))
+    atexit.register(shutil.rmtree, scratch, True)
+    project = make_project(scratch, FILES)
     saved = os.environ.get("SOURCE_DATE_EPOCH")
     os.environ["SOURCE_DATE_EPOCH"] = TODAY_EPOCH
     try:
