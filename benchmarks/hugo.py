@@ -177,7 +177,7 @@ def main(argv: list[str] | None = None) -> int:
     shutil.rmtree(project, ignore_errors=True)
     generate_catalog(project / "catalog", n=args.n, seed=0)
     r = paired(project, args.runs, args.workers, log=lambda s: print(s, file=sys.stderr))
-    shutil.rmtree(project, ignore_errors=True)
+    shutil.rmtree(project if args.dest else dest, ignore_errors=True)
     print(f"N={args.n:,}, {os.cpu_count()} CPUs, Hugo {r['hugo_version']}, {args.runs} paired runs")
     print("modelcat full site, cold: " + ", ".join(f"{t:.2f}" for t in r["modelcat"])
           + f" s (median {r['modelcat_median']:.2f} s)")
