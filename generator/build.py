@@ -84,7 +84,7 @@ def model_outputs(ctx: RenderContext, m: ModelEntry) -> list[Output]:
 
 def site_producers():
     """Return the producers of every output that is not one model's: listings, machine files."""
-    from generator.render import data, feeds, llms, openapi, pages, twins
+    from generator.render import data, exports, feeds, llms, openapi, pages, twins
 
     return (
         ("listings", pages.catalog_page), ("listings", pages.provider_pages),
@@ -96,6 +96,7 @@ def site_producers():
         ("api json", data.api_files), ("llms.txt", llms.llms_files),
         ("openapi", openapi.openapi_files), ("sitemap+feed", feeds.feed_files),
         ("history", pages.changelog_pages), ("history", pages.removed_model_pages),
+        ("exports", exports.export_files),
     )
 
 
@@ -218,10 +219,20 @@ class Memo:
     def made(project: Path, out: Path) -> bool:
         """Return whether a memo of any format shows out as the folder a build swapped in:
         a site from before sites carried their marker is still replaced."""
+        path = Memo(project, out, read=False).path
         try:
-            data = json.loads(Memo(project, out, read=False).path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            return False
+            data = json.loads(read_cache_file(project, path.name) or b"null")
+        except (OSError, ValueError):  # not sealed with this user's key: an older version's memo?
+            data = None
+        if data is None:
+            # An older modelcat wrote its memo unsealed. Trusting one is safe here: it vouches
+            # only for the folder whose inode, device and nanosecond times it names, which
+            # nobody without access to that folder can know.
+            try:
+                with open(path, "rb") as fh:
+                    data = json.loads(fh.read(64 * 1024 * 1024))
+            except (OSError, ValueError):
+                return False
         return isinstance(data, dict) and _same_folder(data.get("out"), out)
 
     def save(self, out: Path, **data) -> None:

@@ -196,5 +196,22 @@ def eject(project: Path, prune: bool, show: bool, templates: tuple[str, ...]) ->
         click.echo(line)
 
 
+@main.command("import")
+@project_option
+@click.option("--provider", default=None, help="The serving provider's block to import, where the source has "
+                                               "several (models.dev); default: every block.")
+@click.option("--check", is_flag=True, help="Write nothing; list each difference and exit 1 when there is one.")
+@click.argument("source", type=click.Choice(["models.dev", "openrouter", "litellm"]))
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+def import_(project: Path, provider: str | None, check: bool, source: str, file: Path) -> None:
+    """Import SOURCE's FILE (models.dev, openrouter, litellm) into catalog/: merge, never overwrite."""
+    from generator.importers import run_import
+
+    lines, code = run_import(_project(project), source, file, provider, check)
+    for line in lines:
+        click.echo(line)
+    sys.exit(code)
+
+
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(main())

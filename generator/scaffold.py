@@ -110,15 +110,29 @@ name: {name}
 summary:                            # TODO: one plain-text paragraph on what the model is for
 # description: |                    # optional Markdown, shown under the summary
 #   Longer text. **Markdown** works; raw HTML is removed.
-released: {today}                  # YYYY-MM-DD
+# kind: chat                        # chat (default), embedding, rerank, image, speech, transcription, moderation, video
+released: {today}                  # YYYY-MM-DD, or YYYY-MM when only the month is known; leave out if unknown
 modalities:
   input: [text]                     # text, image, audio, video, file
   output: [text]
-pricing:                            # USD per 1M tokens
-  input: 0.0
-  output: 0.0
+pricing:                            # USD per 1M tokens unless the key says otherwise
+  input:                            # TODO: the published price (0 means free)
+  output:                           # TODO: required for a chat model; other kinds may leave it out
   # cached_input: 0.0
-  # cache_write: 0.0
+  # cache_write: 0.0                # 5-minute cache write
+  # cache_write_1h: 0.0             # 1-hour cache write
+  # reasoning: 0.0                  # reasoning tokens, where billed apart from output
+  # input_audio: 0.0
+  # output_audio: 0.0
+  # per_request: 0.0                # USD per request
+  # per_search: 0.0                 # USD per web-search query
+  # per_image: 0.0                  # USD per generated image
+  # per_second_audio: 0.0           # USD per second of audio
+  # per_second_video: 0.0           # USD per second of video
+  # tiers:                          # prompts over `above` tokens: only the prices that change
+  #   - {{above: 200000, input: 0.0, output: 0.0}}
+  # variants:                       # batch, flex, priority: each with its own prices
+  #   batch: {{input: 0.0, output: 0.0}}
 limits:
   context: 128000                   # tokens
   max_output: 4096                  # tokens, at most the context
@@ -134,7 +148,7 @@ strengths: []                       # e.g. [Long context, Multilingual]
 use_cases: []                       # e.g. [Chatbots, Summarisation]
 # usage: {{tokens: 0, requests: 0, as_of: {today}}}
 # status: preview                   # active (default), preview or deprecated
-# deprecation: {{date: YYYY-MM-DD, replacement: provider/other-model}}
+# deprecation: {{date: YYYY-MM-DD, shutdown: YYYY-MM-DD, replacement: provider/other-model}}  # may be ahead
 tags: []                            # ids that collections select on, e.g. [frontier]
 # open_weights: true
 # license: apache-2.0
@@ -143,6 +157,8 @@ tags: []                            # ids that collections select on, e.g. [fron
 # faq:
 #   - q: A question people ask?
 #     a: An answer, in Markdown.
+# offers:                           # the hosts this model is routed to, each with its own prices
+#   - {{host: example, region: eu, pricing: {{input: 0.0, output: 0.0}}, limits: {{context: 128000}}, default: true}}
 """
 
 PROVIDER_TEMPLATE = """\

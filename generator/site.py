@@ -32,6 +32,25 @@ CAPABILITY_LABELS: dict[str, str] = {
     "reasoning": "Reasoning",
     "structured_output": "Structured output",
 }
+# Every price key: (label, unit). Token prices are per 1M tokens; the others say their unit.
+PRICE_LABELS: dict[str, tuple[str, str]] = {
+    "input": ("Input", "1M tokens"),
+    "output": ("Output", "1M tokens"),
+    "cached_input": ("Cached input", "1M tokens"),
+    "cache_write": ("Cache write (5 min)", "1M tokens"),
+    "cache_write_1h": ("Cache write (1 hour)", "1M tokens"),
+    "reasoning": ("Reasoning", "1M tokens"),
+    "input_audio": ("Audio input", "1M tokens"),
+    "output_audio": ("Audio output", "1M tokens"),
+    "per_request": ("Request", "request"),
+    "per_search": ("Web search", "search"),
+    "per_image": ("Image", "image"),
+    "per_second_audio": ("Audio duration", "second"),
+    "per_second_video": ("Video duration", "second"),
+}
+VARIANT_LABELS: dict[str, str] = {"batch": "Batch", "flex": "Flex", "priority": "Priority"}
+# What a model's lifecycle is on the build day (ModelEntry.lifecycle).
+LIFECYCLE_STATES = ("active", "preview", "scheduled", "deprecated", "shut_down")
 MORE_FROM_PROVIDER = 6
 FAMILY_SHOWN = 12
 
@@ -49,6 +68,94 @@ class FaqItem:
     q: str
     a: str  # Markdown (generated answers are plain text, which is valid Markdown)
     generated: bool
+
+
+@dataclass(frozen=True, eq=False)
+class PriceRow:
+    """One price of a price list, as a page states it."""
+
+    key: str  # a key of schema.PRICE_KEYS
+    label: str  # "Input", "Web search"
+    unit: str  # "1M tokens", "search", "second"
+    value: float  # USD per unit, as authored (the fee of site.yaml is a note beside it, never added)
+
+    @property
+    def per_token(self) -> bool:
+        return self.unit == "1M tokens"
+
+
+@dataclass(frozen=True, eq=False)
+class PriceTierEntry:
+    above: int  # prompts over this many tokens
+    prices: dict[str, float]  # every token price in force above it: the tier's own, else the one below
+
+
+@dataclass(frozen=True, eq=False)
+class OfferEntry:
+    host: str
+    region: str | None
+    rows: tuple[PriceRow, ...]
+    pricing: schema.Pricing
+    context: int  # the offer's own limit, else the model's
+    max_output: int
+    default: bool
+    headline: bool  # the offer whose prices lead (the default, else the cheapest)
+
+    @property
+    def label(self) -> str:
+        return self.host + (f" ({self.region})" if self.region else "")
+
+
+def price_rows(prices) -> tuple[PriceRow, ...]:
+    """Return the prices a price set names, in the order of schema.PRICE_KEYS."""
+    rows = []
+    for key in schema.PRICE_KEYS:
+        value = getattr(prices, key, None)
+        if value is not None:
+            label, unit = PRICE_LABELS[key]
+            rows.append(PriceRow(key, label, unit, value))
+    return tuple(rows)
+
+
+def resolved_tiers(pricing: schema.Pricing) -> tuple[PriceTierEntry, ...]:
+    """Return each tier with every token price in force above it (a tier states only what changes)."""
+    current = {k: getattr(pricing, k) for k in schema.TOKEN_PRICE_KEYS if getattr(pricing, k) is not None}
+    out = []
+    for tier in pricing.tiers:
+        current = dict(current)
+        current.update({k: getattr(tier, k) for k in schema.TOKEN_PRICE_KEYS if getattr(tier, k) is not None})
+        out.append(PriceTierEntry(tier.above, current))
+    return tuple(out)
+
+
+def offer_cost(pricing: schema.Pricing) -> tuple[float, float]:
+    """The key offers are ordered by: input + output per 1M tokens, then input."""
+    return (pricing.input + (pricing.output or 0.0), pricing.input)
+
+
+def lifecycle(rec: schema.ModelRecord, today: datetime.date) -> str:
+    """Return the model's state on `today`: one of LIFECYCLE_STATES."""
+    dep = rec.deprecation
+    if dep is not None and dep.shutdown is not None and dep.shutdown <= today:
+        return "shut_down"
+    if rec.status == "deprecated" or (dep is not None and dep.date <= today):
+        return "deprecated"
+    if dep is not None:
+        return "scheduled"
+    return rec.status
+
+
+def released_on(value) -> datetime.date | None:
+    """Return a release as a date (a month-only release: its first day), None when unknown."""
+    if value is None or isinstance(value, datetime.date):
+        return value
+    year, month = value.split("-")
+    return datetime.date(int(year), int(month), 1)
+
+
+def lifecycle_today() -> datetime.date:
+    """The day lifecycle states are relative to: SOURCE_DATE_EPOCH, else today (as the warnings are)."""
+    return source_date() or datetime.date.today()
 
 
 @dataclass(frozen=True, eq=False, repr=False)
@@ -101,7 +208,84 @@ class ModelEntry(_Linked):
     capabilities: tuple[tuple[str, str, bool], ...] = ()  # (key, label, yes/no), all seven
     lastmod: datetime.date = datetime.date(1970, 1, 1)
     site_record: "schema.SiteRecord | None" = None
+    lifecycle: str = "active"  # one of LIFECYCLE_STATES, on the build day (lifecycle_today())
+    offers: tuple[OfferEntry, ...] = ()  # cheapest first (input + output), then host and region
     history: tuple = ()  # generator.history.Entry, oldest first: set by attach_history
+
+    @property
+    def released(self) -> str:
+        """The release as known: "2024-09-25", "2024-09" or "" (nothing is invented)."""
+        value = self.record.released
+        return "" if value is None else value.isoformat() if isinstance(value, datetime.date) else value
+
+    @property
+    def released_on(self) -> datetime.date | None:
+        """The release as a date to sort by (a month-only release counts from its first day)."""
+        return released_on(self.record.released)
+
+    @property
+    def kind(self) -> str:
+        return self.record.kind
+
+    @functools.cached_property
+    def price_rows(self) -> tuple[PriceRow, ...]:
+        """The headline prices, each with its label and unit."""
+        return price_rows(self.record.pricing)
+
+    @functools.cached_property
+    def tiers(self) -> tuple[PriceTierEntry, ...]:
+        return resolved_tiers(self.record.pricing)
+
+    @functools.cached_property
+    def tier_table(self) -> tuple[tuple[tuple[str, str], ...], tuple[tuple[int | None, tuple[float | None, ...]], ...]]:
+        """((key, label) of each token price a tier changes, ...), ((above, prices), ...) from the
+        headline row (above None: prompts up to the first tier) to the last tier."""
+        if not self.tiers:
+            return (), ()
+        keys = [k for k in schema.TOKEN_PRICE_KEYS if any(getattr(t, k) is not None for t in self.record.pricing.tiers)]
+        rows = [(None, tuple(getattr(self.record.pricing, k) for k in keys))]
+        rows += [(t.above, tuple(t.prices.get(k) for k in keys)) for t in self.tiers]
+        return tuple((k, PRICE_LABELS[k][0]) for k in keys), tuple(rows)
+
+    @functools.cached_property
+    def variants(self) -> tuple[tuple[str, str, tuple[PriceRow, ...]], ...]:
+        """(key, label, the prices it names) for each service variant the record lists."""
+        v = self.record.pricing.variants
+        if v is None:
+            return ()
+        return tuple((k, VARIANT_LABELS[k], price_rows(getattr(v, k)))
+                     for k in schema.VARIANTS if getattr(v, k) is not None)
+
+    @functools.cached_property
+    def variant_table(self) -> tuple[tuple[str, str, str, float | None, tuple[float | None, ...]], ...]:
+        """(key, label, unit, headline price, each variant's price) for every price any of them names.
+
+        None where a price list names no such price: nothing is carried over from the headline.
+        """
+        v = self.record.pricing.variants
+        if v is None:
+            return ()
+        names = [k for k, _, _ in self.variants]
+        out = []
+        for key in schema.PRICE_KEYS:
+            base = getattr(self.record.pricing, key)
+            others = tuple(getattr(getattr(v, n), key) for n in names)
+            if base is not None or any(x is not None for x in others):
+                label, unit = PRICE_LABELS[key]
+                out.append((key, label, unit, base, others))
+        return tuple(out)
+
+    @property
+    def headline_offer(self) -> OfferEntry | None:
+        return next((o for o in self.offers if o.headline), None)
+
+    @property
+    def deprecation_date(self) -> datetime.date | None:
+        return self.record.deprecation.date if self.record.deprecation else None
+
+    @property
+    def shutdown_date(self) -> datetime.date | None:
+        return self.record.deprecation.shutdown if self.record.deprecation else None
 
     @functools.cached_property
     def price_history(self) -> "PriceHistory":
@@ -153,12 +337,18 @@ class Site:
     leaderboard: tuple[ModelEntry, ...]  # models with usage, most tokens first
     market_tokens: int  # the volume market share divides by
     build_date: datetime.date  # from the data or SOURCE_DATE_EPOCH, never the clock
-    newest: tuple[ModelEntry, ...] = field(default=())  # by release date, newest first
+    newest: tuple[ModelEntry, ...] = field(default=())  # by release date, newest first (unknown last)
+    today: datetime.date = datetime.date(1970, 1, 1)  # lifecycle states are as of this day
     # the catalog's git history (attach_history): changes newest first, removed models by id
     changes: tuple["Change", ...] = ()
     removed: tuple["RemovedModel", ...] = ()
     history_note: str | None = None  # why there is no history (outside git, shallow clone)
     has_history: bool = False
+
+    @property
+    def fee_note(self) -> str:
+        """The platform-fee sentence shown beside every price ("" without a fee): one source for all."""
+        return fee_note(self.record)
 
     @property
     def name(self) -> str:
@@ -195,20 +385,24 @@ def build_site(records: Records, base_url: str | None = None) -> Site:
                     key=lambda m: (-records.models[m].usage.tokens, m))
     rank = {m: i + 1 for i, m in enumerate(ranked)}
 
+    today = lifecycle_today()
     models: dict[str, ModelEntry] = {}
     for mid in model_ids:
         rec = records.models[mid]
         pid, slug = mid.split("/", 1)
         share = (rec.usage.tokens / market if market else 0.0) if rec.usage is not None else None
-        dates = [rec.released] + ([rec.usage.as_of] if rec.usage and rec.usage.as_of else []) \
-            + ([rec.deprecation.date] if rec.deprecation else [])
+        # a scheduled deprecation is not a change yet: only a deprecated model's date dates it
+        dates = ([released_on(rec.released)] if rec.released is not None else []) \
+            + ([rec.usage.as_of] if rec.usage and rec.usage.as_of else []) \
+            + ([rec.deprecation.date] if rec.deprecation and rec.status == "deprecated" else [])
         models[mid] = ModelEntry(
             record=rec, id=mid, provider_id=pid, slug=slug, provider=providers[pid],
             path=f"models/{pid}/{slug}/", md_path=f"models/{pid}/{slug}.md",
             json_path=f"models/{pid}/{slug}.json", share=share, rank=rank.get(mid),
             capabilities=tuple((k, CAPABILITY_LABELS[k], bool(getattr(rec.capabilities, k)))
                                for k in schema.CAPABILITIES),
-            lastmod=max(dates),
+            lastmod=max(dates, default=datetime.date(1970, 1, 1)),
+            lifecycle=lifecycle(rec, today), offers=_offers(rec),
         )
 
     collections: list[CollectionEntry] = []
@@ -252,14 +446,40 @@ def build_site(records: Records, base_url: str | None = None) -> Site:
 
     docs = sorted((_doc(d) for d in records.docs), key=lambda d: (d.order, d.title.lower(), d.id))
     all_models = tuple(models.values())
-    newest = tuple(sorted(all_models, key=lambda m: (m.record.released, m.id), reverse=True))
+    newest = tuple(sorted(all_models, key=lambda m: (m.released_on or datetime.date.min, m.id), reverse=True))
     return Site(
         record=site_rec, url=url, models=all_models, models_by_id=models,
         providers=tuple(providers.values()), providers_by_id=providers,
         collections=tuple(collections), docs=tuple(docs),
         leaderboard=tuple(models[m] for m in ranked), market_tokens=market,
-        build_date=_build_date(all_models, site_rec), newest=newest,
+        build_date=_build_date(all_models, site_rec), newest=newest, today=today,
     )
+
+
+def _offers(rec: schema.ModelRecord) -> tuple[OfferEntry, ...]:
+    """Return a model's offers cheapest first; the default one (else the cheapest) is the headline."""
+    if not rec.offers:
+        return ()
+    ordered = sorted(rec.offers, key=lambda o: (offer_cost(o.pricing), not o.default, o.host, o.region or ""))
+    lead = next((o for o in ordered if o.default), ordered[0])
+    return tuple(OfferEntry(o.host, o.region, price_rows(o.pricing), o.pricing,
+                            o.limits.context or rec.limits.context,
+                            o.limits.max_output or min(rec.limits.max_output, o.limits.context or rec.limits.context),
+                            o.default, o is lead) for o in ordered)
+
+
+def fee_note(site: schema.SiteRecord) -> str:
+    """Return the platform-fee sentence for site.yaml's fee ("" without one).
+
+    The fee is never added into a price: every price kind (tokens, tiers, variants, offers,
+    per-unit fees) is shown as authored with this one sentence beside it.
+    """
+    fee = site.fee
+    if fee.note:
+        return fee.note
+    if fee.percent:
+        return f"A {formats.number(fee.percent)}% platform fee applies."
+    return ""
 
 
 # --- listing order and pages ---------------------------------------------------------------------
@@ -391,16 +611,45 @@ def overview(m: ModelEntry, site: schema.SiteRecord) -> str:
     """Return the generated summary paragraph of the seed page."""
     rec = m.record
     caps = [label.lower() for _, label, yes in m.capabilities if yes]
-    text = (f"{rec.name} ({m.id}) is a {modality_phrase(m)} model from {m.provider.name}, "
-            f"released {rec.released.isoformat()}. Context window: {formats.number(rec.limits.context)} "
+    released = f", released {m.released}" if m.released else ""
+    output = f", output {formats.price(rec.pricing.output)}/M tokens" if rec.pricing.output is not None else ""
+    text = (f"{rec.name} ({m.id}) is a {modality_phrase(m)} model from {m.provider.name}{released}. "
+            f"Context window: {formats.number(rec.limits.context)} "
             f"tokens; max output {formats.number(rec.limits.max_output)}. Pricing via {site.name}: "
-            f"input {formats.price(rec.pricing.input)}/M tokens, output {formats.price(rec.pricing.output)}/M tokens. ")
+            f"input {formats.price(rec.pricing.input)}/M tokens{output}. ")
     if caps:
         text += f"Capabilities: {', '.join(caps)}. "
     text += (f"Call it via {site.api.base_url}/chat/completions with the OpenAI SDK — "
              f'set model="{m.id}".')
     if rec.use_cases:
         text += f" Best for: {', '.join(rec.use_cases)}."
+    return text
+
+
+def unit_price(row: PriceRow) -> str:
+    """Return "$2.50 per 1M tokens" or "$0.025 per search"."""
+    return f"{formats.price(row.value)} per {row.unit}"
+
+
+def cost_answer(m: ModelEntry, fee: str) -> str:
+    """Return the FAQ's cost answer: every price the record states, then the fee sentence."""
+    rows = m.price_rows
+    lead = [r for r in rows if r.key in ("input", "output")]
+    text = "; ".join(f"{r.label if i == 0 else r.label.lower()} costs {unit_price(r)}"
+                     for i, r in enumerate(lead)) + "."
+    for r in rows[len(lead):]:
+        text += f" {r.label} costs {unit_price(r)}."
+    for t in m.record.pricing.tiers:  # only what changes: the rest stays as below the tier
+        changed = [f"{r.label.lower()} {formats.price(r.value)}" for r in price_rows(t)]
+        text += f" Above {formats.number(t.above)} prompt tokens: {', '.join(changed)} per 1M tokens."
+    for _, label, rows in m.variants:
+        text += f" {label}: " + ", ".join(f"{r.label.lower()} {unit_price(r)}" for r in rows) + "."
+    if len(m.offers) > 1:
+        cheapest = m.offers[0]
+        text += (f" It is offered by {len(m.offers)} hosts; the cheapest is {cheapest.label} at "
+                 f"{formats.price(cheapest.pricing.input)} input per 1M tokens.")
+    if fee:
+        text += f" {fee}"
     return text
 
 
@@ -413,16 +662,7 @@ def faq(m: ModelEntry, site: schema.SiteRecord) -> tuple[FaqItem, ...]:
                 f"{rec.summary} It is a {modality_phrase(m)} model from {m.provider.name}, accessible via "
                 f"{brand}'s OpenAI-compatible API at slug {m.id}.", True),
     ]
-    cost = (f"Input costs {formats.price(rec.pricing.input)} per 1M tokens; output costs "
-            f"{formats.price(rec.pricing.output)} per 1M tokens.")
-    if rec.pricing.cached_input is not None:
-        cost += f" Cached input costs {formats.price(rec.pricing.cached_input)} per 1M tokens."
-    if rec.pricing.cache_write is not None:
-        cost += f" Cache writes cost {formats.price(rec.pricing.cache_write)} per 1M tokens."
-    if fee.note:
-        cost += f" {fee.note}"
-    elif fee.percent:
-        cost += f" A {formats.number(fee.percent)}% platform fee applies."
+    cost = cost_answer(m, fee_note(site))
     items.append(FaqItem(f"How much does {name} cost via {brand}?", cost, True))
     items.append(FaqItem(f"What is the context window of {name}?",
                          f"{formats.number(rec.limits.context)} tokens. Maximum output is "
@@ -447,10 +687,17 @@ def faq(m: ModelEntry, site: schema.SiteRecord) -> tuple[FaqItem, ...]:
     else:
         byok = f"No. {brand} serves {name} with its own {prov} account; you pay through your {brand} balance."
     items.append(FaqItem(f"Can I bring my own {prov} API key (BYOK)?", byok, True))
-    if rec.status == "deprecated":
-        text = f"Yes, {name} is deprecated"
-        if rec.deprecation:
-            text += f" as of {rec.deprecation.date.isoformat()}"
+    if m.lifecycle in ("deprecated", "shut_down", "scheduled"):
+        dep = rec.deprecation
+        if m.lifecycle == "scheduled":
+            text = f"Not yet: {name} is scheduled to be deprecated on {dep.date.isoformat()}"
+        else:
+            text = f"Yes, {name} is deprecated"
+            if dep:
+                text += f" as of {dep.date.isoformat()}"
+        if dep and dep.shutdown:
+            verb = "stopped" if m.lifecycle == "shut_down" else "stops"
+            text += f"; it {verb} answering on {dep.shutdown.isoformat()}"
         text += f"; move to {m.replacement.name} ({m.replacement.id})." if m.replacement else "."
         items.append(FaqItem(f"Is {name} deprecated?", text, True))
     items.extend(FaqItem(f.q, f.a, False) for f in rec.faq)

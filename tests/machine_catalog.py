@@ -6,6 +6,7 @@ control characters). Built once per session like tests/builds.py does.
 
 from __future__ import annotations
 
+import atexit
 import functools
 import shutil
 import tempfile
@@ -143,6 +144,7 @@ def write_catalog(catalog: Path) -> None:
 def built_machine() -> Path:
     """Return the site folder of a fresh build of this catalog (once per session)."""
     project = Path(tempfile.mkdtemp(prefix="modelcat-machine-"))
+    atexit.register(shutil.rmtree, project, True)
     write_catalog(project / "catalog")
     build(project, project / "site")
     return project / "site"

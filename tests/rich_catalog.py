@@ -9,7 +9,9 @@ tests/test_doc_pages.py (written into a temporary folder and built there).
 
 from __future__ import annotations
 
+import atexit
 import functools
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -216,6 +218,8 @@ def write_rich_catalog(project: Path) -> Path:
 @functools.lru_cache(maxsize=None)
 def built_rich() -> Path:
     """Return the site folder of a fresh build of the rich catalog (once per test session)."""
-    project = write_rich_catalog(Path(tempfile.mkdtemp(prefix="modelcat-rich-")) / "rich")
+    scratch = Path(tempfile.mkdtemp(prefix="modelcat-rich-"))
+    atexit.register(shutil.rmtree, scratch, True)
+    project = write_rich_catalog(scratch / "rich")
     build(project, project / "site")
     return project / "site"

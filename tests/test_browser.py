@@ -326,9 +326,10 @@ def test_pricing_calculator_computes_monthly_cost(page, gen, data):
     summary = page.text_content("#calc-summary")
     assert "2.5M input and 400K output tokens a month" in summary
     assert (f"{formats.number(fee)}% platform fee" in summary) == bool(fee)
-    # the cheapest paid model of the whole catalog (from the index), whichever page is shown
-    paid = [m for m in listed(data) if (2.5 * m.record.pricing.input + 0.4 * m.record.pricing.output) > 0]
-    cheapest = min(paid, key=lambda m: 2.5 * m.record.pricing.input + 0.4 * m.record.pricing.output)
+    # the cheapest paid chat model of the whole catalog (from the index), whichever page is shown
+    paid = [m for m in listed(data) if m.record.kind == "chat"
+            and (2.5 * m.record.pricing.input + 0.4 * (m.record.pricing.output or 0)) > 0]
+    cheapest = min(paid, key=lambda m: 2.5 * m.record.pricing.input + 0.4 * (m.record.pricing.output or 0))
     page.wait_for_function("document.getElementById('calc-summary').textContent.includes('cheapest')")
     assert f"is {cheapest.record.name} at " in page.text_content("#calc-summary")
     # the state survives a reload
@@ -340,6 +341,31 @@ def test_pricing_calculator_computes_monthly_cost(page, gen, data):
     p = m.record.pricing
     assert float(cell.get_attribute("data-value")) == pytest.approx(
         (2.5 * p.input + 0.4 * p.output) * (1 + fee / 100), rel=1e-9)
+
+
+def test_pricing_calculator_names_the_cheapest_chat_model_not_a_cheaper_reranker(page, tmp_path):
+    """Like with like: a reranker's token price is not a chat model's."""
+    from generator.build import build
+    from tests.conftest import MODEL_PATH, make_project, valid_files
+
+    files = valid_files()
+    files["models/meta/tiny-rerank.yaml"] = (
+        files[MODEL_PATH].replace("id: meta/llama-3.2-1b-instruct", "id: meta/tiny-rerank")
+        .replace("name: Llama-3.2-1b-Instruct", "name: Tiny Rerank").replace("input: 0.015", "input: 0.001")
+        .replace("pricing:", "kind: rerank\npricing:", 1))
+    project = make_project(tmp_path, files)
+    build(project, project / "site")
+    server = Server(project / "site")
+    try:
+        open_page(page, server.url("pricing/index.html"), "#pricing-table[data-ready]")
+        page.fill("#calc-in", "1000000")
+        page.fill("#calc-out", "1000000")
+        page.wait_for_function("document.getElementById('calc-summary').textContent.includes('cheapest')")
+        summary = page.text_content("#calc-summary")
+        assert "the cheapest chat model is Llama-3.2-1b-Instruct at " in summary, summary
+        assert "Tiny Rerank" not in summary
+    finally:
+        server.close()
 
 
 def _wait_live(page, table: str = "pricing-table") -> None:

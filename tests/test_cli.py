@@ -175,7 +175,7 @@ def test_schema_is_a_json_schema_that_accepts_the_example():
     assert doc["$schema"] == "https://json-schema.org/draft/2020-12/schema"
     assert doc["title"] == "modelcat model record"
     assert doc["type"] == "object" and doc["additionalProperties"] is False
-    assert {"id", "name", "summary", "released", "modalities", "pricing", "limits"} <= set(doc["required"])
+    assert {"id", "name", "summary", "modalities", "pricing", "limits"} <= set(doc["required"])
     example = _json_ready(yaml.safe_load(MODEL_YAML))
     assert set(example) <= set(doc["properties"])
     if jsonschema is None:  # the key checks above are all we can do
@@ -205,7 +205,7 @@ def test_schema_of_every_kind_is_valid_json_schema(kind):
 
 # --- new ---------------------------------------------------------------------------
 
-def test_new_writes_a_record_that_fails_only_on_its_summary(tmp_path):
+def test_new_writes_a_record_that_fails_until_its_summary_and_prices_are_filled_in(tmp_path):
     project = make_project(tmp_path, valid_files())
     result = run_cli("new", "--project", project, "acme/foo-1")
     assert result.exit_code == 0, result.output
@@ -218,13 +218,20 @@ def test_new_writes_a_record_that_fails_only_on_its_summary(tmp_path):
 
     check = run_cli("validate", "--strict", "--project", project)
     assert check.exit_code == 1
+    # no price is written for the author: a record left as written is never published as "Free"
     assert error_lines(check) == [
         "catalog/models/acme/foo-1.yaml:7:9: summary: must be text, but the value is empty",
-        "1 error in 1 file.",
+        "catalog/models/acme/foo-1.yaml:16:9: pricing.input: must be a number, got null (nothing)",
+        "2 errors in 1 file.",
     ]
 
-    text = record.read_text()
-    record.write_text(text.replace("summary:       ", "summary: A small test model.", 1))
+    text = record.read_text().replace("summary:       ", "summary: A small test model.", 1)
+    record.write_text(text.replace("  input:       ", "  input: 0.5", 1))
+    check = run_cli("validate", "--strict", "--project", project)
+    assert check.exit_code == 1
+    assert error_lines(check)[0].startswith("catalog/models/acme/foo-1.yaml:15:1: pricing.output: required key "
+                                            "is missing for a chat model")
+    record.write_text(record.read_text().replace("  output:      ", "  output: 1.5", 1))
     check = run_cli("validate", "--strict", "--project", project)
     assert check.exit_code == 0, check.output
 

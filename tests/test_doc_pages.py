@@ -20,6 +20,7 @@ from generator.catalog import load_catalog
 from generator.render import markdown as md
 from generator.site import CollectionEntry, ModelEntry, ProviderEntry, Site
 from tests.builds import REPO, built
+from tests.tools import THEME_BOOTSTRAP
 from tests.rich_catalog import built_rich
 
 
@@ -133,7 +134,8 @@ def test_content_is_the_sanitised_markdown(cat):
         twin = soup.find("link", attrs={"rel": "alternate", "type": "text/markdown"})
         assert resolve(page, twin["href"]) == f"docs/{d.id}.md"
         scripts = soup.find_all("script")
-        assert all(s.get("type") == "application/ld+json" or s.get("src") for s in scripts)
+        assert all(s.get("type") == "application/ld+json" or s.get("src") or s.string == THEME_BOOTSTRAP
+                   for s in scripts)
 
 
 def test_rich_docs_details():

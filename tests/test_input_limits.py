@@ -80,8 +80,8 @@ def test_control_characters_in_a_key_are_escaped(tmp_path):
     files = with_change(MODEL_PATH, "open_weights: true", 'open_weights: true\n"x\\ny\\u2028": 1')
     assert problem_lines(make_project(tmp_path, files)) == [
         f"{M}:30:1: x\\ny\\u2028: unknown key; allowed here: id, name, family, summary, description, "
-        "released, modalities, pricing, limits, capabilities, strengths, use_cases, usage, status, "
-        "deprecation, tags, open_weights, license, knowledge_cutoff, links, faq"]
+        "kind, released, modalities, pricing, limits, capabilities, strengths, use_cases, usage, status, "
+        "deprecation, tags, open_weights, license, knowledge_cutoff, links, faq, offers"]
 
 
 def test_id_re_ends_at_the_end_of_the_text():

@@ -10,6 +10,7 @@ the browser behaviour of the same pages in tests/test_browser.py.
 
 from __future__ import annotations
 
+import atexit
 import functools
 import shutil
 import tempfile
@@ -28,6 +29,7 @@ from tests.builds import REPO, built
 
 GENERATED_MODELS = 60
 _TMP = Path(tempfile.mkdtemp(prefix="modelcat-listings-"))
+atexit.register(shutil.rmtree, _TMP, True)
 
 
 @functools.lru_cache(maxsize=None)

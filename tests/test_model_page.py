@@ -24,6 +24,7 @@ from generator.catalog import load_catalog
 from generator.render import markdown as md
 from generator.site import CollectionEntry, ModelEntry, ProviderEntry, Site
 from tests.builds import REPO, built
+from tests.tools import THEME_BOOTSTRAP
 from tests.rich_catalog import built_rich
 
 GOLDEN = REPO / "tests" / "golden" / "model-page.html"
@@ -118,6 +119,14 @@ def dl_pairs(dl) -> dict[str, str]:
     return {text(dt): spoken(dt.find_next_sibling("dd")) for dt in dl.find_all("dt")}
 
 
+# Each price key and the row the pricing card gives it, in the card's order.
+PRICE_LABELS = {"input": "Input", "output": "Output", "cached_input": "Cached input",
+                "cache_write": "Cache write (5 min)", "cache_write_1h": "Cache write (1 hour)",
+                "reasoning": "Reasoning", "input_audio": "Audio input", "output_audio": "Audio output",
+                "per_request": "Request", "per_search": "Web search", "per_image": "Image",
+                "per_second_audio": "Audio duration", "per_second_video": "Video duration"}
+
+
 def per_m(value: float) -> str:
     return "Free" if value == 0 else f"{formats.price(value)} /1M"
 
@@ -197,24 +206,40 @@ def test_header_tags_and_actions(cat):
 def test_status_banner(cat):
     for m, soup, page in pages(cat):
         banner = soup.find(class_="banner")
-        status = m.record.status
-        if status == "active":
+        status, dep = m.record.status, m.record.deprecation
+        if status == "active" and dep is None:
             assert banner is None, m.id
             continue
         main = soup.find("main")
         assert banner is next(c for c in main.children if getattr(c, "name", None)), "banner comes first"
         assert banner["role"] == "note"
-        if status == "preview":
+        today = site_today(cat)
+        if dep is not None and dep.date > today and status != "deprecated":
+            assert "banner-warn" in banner["class"], m.id
+            assert text(banner).startswith(f"Deprecation scheduled for {dep.date.isoformat()}."), m.id
+        elif dep is not None and dep.shutdown is not None and dep.shutdown <= today:
+            assert "banner-danger" in banner["class"]
+            assert text(banner).startswith(f"Shut down since {dep.shutdown.isoformat()}."), m.id
+        elif status == "preview" and dep is None:
             assert "banner-warn" in banner["class"] and text(banner).startswith("Preview.")
         else:
             assert "banner-danger" in banner["class"] and text(banner).startswith("Deprecated")
-            if m.record.deprecation:
-                assert m.record.deprecation.date.isoformat() in text(banner)
-            if m.replacement:
-                link = banner.find("a")
-                assert text(link) == m.replacement.name
-                assert resolve(page, link["href"]) == site_file(m.replacement.path)
-                assert m.replacement.id in text(banner)
+            if dep:
+                assert dep.date.isoformat() in text(banner)
+        if m.replacement:
+            link = banner.find("a")
+            assert text(link) == m.replacement.name
+            assert resolve(page, link["href"]) == site_file(m.replacement.path)
+            assert m.replacement.id in text(banner)
+
+
+def site_today(cat):
+    """The day lifecycle notices are relative to: SOURCE_DATE_EPOCH of the tests."""
+    import datetime
+
+    from tests.builds import TODAY_EPOCH
+
+    return datetime.datetime.fromtimestamp(int(TODAY_EPOCH), datetime.timezone.utc).date()
 
 
 def test_summary_description_and_overview(cat):
@@ -243,11 +268,12 @@ def test_stat_strip(cat):
         assert got == {
             "Modalities": f"input: {', '.join(rec.modalities.input)}; output: {', '.join(rec.modalities.output)}",
             "Input": per_m(rec.pricing.input),
-            "Output": per_m(rec.pricing.output),
+            "Output": per_m(rec.pricing.output) if rec.pricing.output is not None else "—",
             "Context": f"{formats.tokens(rec.limits.context)} tok",
             "Max output": f"{formats.tokens(rec.limits.max_output)} tok",
             "Usage": usage,
-            "Released": rec.released.isoformat(),
+            "Released": (rec.released.isoformat() if hasattr(rec.released, "isoformat")
+                         else rec.released or "— not published"),
         }, m.id
 
 
@@ -325,11 +351,12 @@ def test_pricing_table_and_fee(cat):
         node = section(soup, "pricing")
         p = m.record.pricing
         rows = [(text(tr.th), text(tr.td)) for tr in node.find("tbody").find_all("tr")]
-        expected = [("Input", price_cell(p.input)), ("Output", price_cell(p.output))]
-        if p.cached_input is not None:
-            expected.append(("Cached input", price_cell(p.cached_input)))
-        if p.cache_write is not None:
-            expected.append(("Cache write", price_cell(p.cache_write)))
+        expected = [(PRICE_LABELS[k], price_cell(getattr(p, k))) for k in PRICE_LABELS if getattr(p, k) is not None]
+        if p.variants is not None:  # a variant may name a price the headline does not
+            named = {k for v in (p.variants.batch, p.variants.flex, p.variants.priority) if v
+                     for k in PRICE_LABELS if getattr(v, k) is not None}
+            expected = [(PRICE_LABELS[k], price_cell(getattr(p, k)) if getattr(p, k) is not None else "—")
+                        for k in PRICE_LABELS if getattr(p, k) is not None or k in named]
         assert rows == expected, m.id
         note = text(node.find("p", class_="note"))
         if fee.note:
@@ -449,7 +476,7 @@ def test_faq_follows_the_record(cat):
         byok = answers[f"Can I bring my own {m.provider.name} API key (BYOK)?"]
         assert byok.startswith("Yes." if m.provider.byok else "No.")
         deprecated = f"Is {name} deprecated?"
-        assert (deprecated in answers) == (m.record.status == "deprecated")
+        assert (deprecated in answers) == (m.record.status == "deprecated" or m.record.deprecation is not None)
         if m.replacement:
             assert m.replacement.id in answers[deprecated]
 
@@ -495,7 +522,9 @@ def test_hostile_names_and_descriptions_are_inert():
     assert text(soup.find("h1")) == "Vision Pro <beta>"
     assert soup.find("beta") is None
     scripts = soup.find_all("script")
-    assert all(s.get("type") == "application/ld+json" or s.get("src") for s in scripts)
+    assert all(s.get("type") == "application/ld+json" or s.get("src") or s.string == THEME_BOOTSTRAP
+               for s in scripts)
+    assert sum(s.string == THEME_BOOTSTRAP for s in scripts) == 1
     llama = _soup(out / "models/meta/llama-3.3-70b-instruct/index.html")
     assert "alert(1)" not in str(llama.find(class_="model-description"))
 

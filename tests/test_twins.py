@@ -32,6 +32,16 @@ MODEL_SECTIONS = {"Stats", "Description", "Pricing", "Use this model", "Quicksta
                   "Use cases", "Related", "API schema", "Errors", "FAQ", "Links"}
 
 
+# Each price key: its label in the twin and its unit (the record's documented units).
+PRICES = {"input": ("Input", "1M tokens"), "output": ("Output", "1M tokens"),
+          "cached_input": ("Cached input", "1M tokens"), "cache_write": ("Cache write (5 min)", "1M tokens"),
+          "cache_write_1h": ("Cache write (1 hour)", "1M tokens"), "reasoning": ("Reasoning", "1M tokens"),
+          "input_audio": ("Audio input", "1M tokens"), "output_audio": ("Audio output", "1M tokens"),
+          "per_request": ("Request", "request"), "per_search": ("Web search", "search"),
+          "per_image": ("Image", "image"), "per_second_audio": ("Audio duration", "second"),
+          "per_second_video": ("Video duration", "second")}
+
+
 def load(name: str):
     site_dir = SITES[name]()
     site, _ = load_catalog(site_dir.parent)
@@ -74,17 +84,17 @@ def test_model_markdown_figures_equal_the_record(name):
         stats = stats_table(text)
         assert stats["Model id"] == f"`{m.id}`"
         assert stats["Provider"] == md.table_cell(m.provider.name)
-        assert stats["Input price"] == f"{formats.price(rec.pricing.input)} / 1M tokens"
-        assert stats["Output price"] == f"{formats.price(rec.pricing.output)} / 1M tokens"
-        assert stats.get("Cached input price") == (None if rec.pricing.cached_input is None
-                                                   else f"{formats.price(rec.pricing.cached_input)} / 1M tokens")
-        assert stats.get("Cache write price") == (None if rec.pricing.cache_write is None
-                                                  else f"{formats.price(rec.pricing.cache_write)} / 1M tokens")
+        for key, (label, unit) in PRICES.items():  # every price kind the record names, with its unit
+            value = getattr(rec.pricing, key)
+            assert stats.get(f"{label} price") == (None if value is None
+                                                   else f"{formats.price(value)} / {unit}"), (m.id, key)
         assert stats["Context window"] == f"{rec.limits.context:,} tokens"
         assert stats["Max output"] == f"{rec.limits.max_output:,} tokens"
         assert stats["Input modalities"] == ", ".join(rec.modalities.input)
         assert stats["Output modalities"] == ", ".join(rec.modalities.output)
-        assert stats["Released"] == rec.released.isoformat()
+        assert stats["Released"] == (rec.released.isoformat() if hasattr(rec.released, "isoformat")
+                                     else rec.released or "not published")
+        assert stats["Kind"] == rec.kind
         assert stats["Status"] == rec.status
         if rec.usage:
             assert stats["Usage"].startswith(f"{rec.usage.tokens:,} tokens")
@@ -93,8 +103,8 @@ def test_model_markdown_figures_equal_the_record(name):
         else:
             assert "Usage" not in stats and "Market share" not in stats
         prices = bullets(text, "Pricing")
-        assert prices[:2] == [f"Input: {formats.price(rec.pricing.input)} / 1M tokens",
-                              f"Output: {formats.price(rec.pricing.output)} / 1M tokens"]
+        assert prices == [f"{label}: {formats.price(getattr(rec.pricing, key))} / {unit}"
+                          for key, (label, unit) in PRICES.items() if getattr(rec.pricing, key) is not None]
         caps = bullets(text, "Capabilities")
         assert caps[:7] == [f"{label}: {'yes' if yes else 'no'}" for _, label, yes in m.capabilities]
         assert all(getattr(rec.capabilities, key) == yes for key, _, yes in m.capabilities)
@@ -194,6 +204,7 @@ def test_json_twins_equal_records_and_match_the_published_schema(name):
     validator = jsonschema.Draft202012Validator(schema, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER)
     listed = json.loads((site_dir / "api" / "models.json").read_text(encoding="utf-8"))
     assert listed["object"] == "list" and [d["id"] for d in listed["data"]] == [m.id for m in site.models]
+    assert listed["schema_version"] == 2
     for m, from_list in zip(site.models, listed["data"]):
         doc = json.loads((site_dir / m.json_path).read_text(encoding="utf-8"))
         assert doc == from_list
@@ -207,6 +218,11 @@ def test_json_twins_equal_records_and_match_the_published_schema(name):
         assert doc["collections"] == [c.id for c in m.collections]
         assert doc["provider"] == {"id": m.provider.id, "name": m.provider.name, "url": m.provider.url}
         assert (doc["object"], doc["owned_by"]) == ("model", m.provider_id)
+        assert doc["schema_version"] == 2
+        assert doc["lifecycle"] == m.lifecycle
+        assert [t["above"] for t in doc["prices"]["tiers"]] == [t.above for t in m.record.pricing.tiers]
+        assert sorted(o["host"] + (o["region"] or "") for o in doc["prices"]["offers"]) == \
+            sorted(o.host + (o.region or "") for o in m.record.offers)
         assert doc["urls"] == {"html": site.absolute(m.path), "md": site.absolute(m.md_path),
                                "json": site.absolute(m.json_path)}
     bad = dict(listed["data"][0], surprise=1)

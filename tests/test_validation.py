@@ -32,21 +32,24 @@ MODEL_CASES = [
      [f"{M}:14:1: limits.max_output: required key is missing",
       f'{M}:16:3: limits.max_ouput: unknown key (did you mean "max_output"?)']),
     ("unknown-key-named-like-a-type", MODEL_PATH, "open_weights: true", "open_weights: true\nstr: 1\n0[x: 2",
-     [f"{M}:30:1: str: unknown key; allowed here: id, name, family, summary, description, released, "
-      "modalities, pricing, limits, capabilities, strengths, use_cases, usage, status, deprecation, tags, "
-      "open_weights, license, knowledge_cutoff, links, faq",
-      f"{M}:31:1: 0[x: unknown key; allowed here: id, name, family, summary, description, released, "
-      "modalities, pricing, limits, capabilities, strengths, use_cases, usage, status, deprecation, tags, "
-      "open_weights, license, knowledge_cutoff, links, faq"]),
+     [f"{M}:30:1: str: unknown key; allowed here: id, name, family, summary, description, kind, "
+      "released, modalities, pricing, limits, capabilities, strengths, use_cases, usage, status, deprecation, "
+      "tags, open_weights, license, knowledge_cutoff, links, faq, offers",
+      f"{M}:31:1: 0[x: unknown key; allowed here: id, name, family, summary, description, kind, "
+      "released, modalities, pricing, limits, capabilities, strengths, use_cases, usage, status, deprecation, "
+      "tags, open_weights, license, knowledge_cutoff, links, faq, offers"]),
     ("link-named-date", MODEL_PATH, "open_weights: true", "open_weights: true\nlinks: {date: 'ftp://x'}",
      [f"{M}:30:15: links.date: must be an http(s) URL, got 'ftp://x'"]),
     ("unknown-key-lists-allowed", MODEL_PATH, "  output: 0.030", "  output: 0.030\n  zzz: 1",
-     [f"{M}:14:3: pricing.zzz: unknown key; allowed here: input, output, cached_input, cache_write"]),
+     [f"{M}:14:3: pricing.zzz: unknown key; allowed here: input, output, cached_input, cache_write, "
+      "cache_write_1h, reasoning, input_audio, output_audio, per_request, per_search, per_image, per_second_audio, "
+      "per_second_video, tiers, variants"]),
     # missing required keys: located at the enclosing key (or the top of the file)
     ("missing-top-level", MODEL_PATH, "name: Llama-3.2-1b-Instruct\n", "",
      [f"{M}:1:1: name: required key is missing"]),
     ("missing-nested", MODEL_PATH, "  output: 0.030\n", "",
-     [f"{M}:11:1: pricing.output: required key is missing"]),
+     [f"{M}:11:1: pricing.output: required key is missing for a chat model (models of other kinds may "
+      "leave it out)"]),
     ("missing-section", MODEL_PATH, "limits:\n  context: 128000\n  max_output: 4096\n", "",
      [f"{M}:1:1: limits: required key is missing"]),
     # wrong types
@@ -128,12 +131,100 @@ MODEL_CASES = [
     ("deprecation-date-missing", MODEL_PATH, "open_weights: true",
      "open_weights: true\nstatus: deprecated\ndeprecation: {replacement: meta/llama-3.2-1b-instruct}",
      [f"{M}:31:1: deprecation.date: required key is missing"]),
-    ("deprecation-without-status-deprecated", MODEL_PATH, "open_weights: true",
+    # a deprecation may be scheduled while the model is active; once its day is past, a warning
+    ("deprecation-past-with-status-preview", MODEL_PATH, "open_weights: true",
      "open_weights: true\nstatus: preview\ndeprecation:\n  date: 2025-01-01",
-     [f"{M}:31:1: deprecation: only allowed with status: deprecated (status is preview)"]),
-    ("deprecation-with-default-status", MODEL_PATH, "open_weights: true",
+     [f"{M}:32:9: warning: deprecation.date: deprecated since 2025-01-01 but status is preview; "
+      "set status: deprecated"]),
+    ("deprecation-past-with-default-status", MODEL_PATH, "open_weights: true",
      "open_weights: true\ndeprecation: {date: 2025-01-01}",
-     [f"{M}:30:1: deprecation: only allowed with status: deprecated (status is active)"]),
+     [f"{M}:30:21: warning: deprecation.date: deprecated since 2025-01-01 but status is active; "
+      "set status: deprecated"]),
+    ("deprecation-scheduled", MODEL_PATH, "open_weights: true",
+     "open_weights: true\ndeprecation: {date: 2027-01-14, shutdown: 2027-04-14}", []),
+    ("deprecation-on-build-day", MODEL_PATH, "open_weights: true",
+     "open_weights: true\ndeprecation: {date: 2026-06-01}",
+     [f"{M}:30:21: warning: deprecation.date: deprecated since 2026-06-01 but status is active; "
+      "set status: deprecated"]),
+    ("shutdown-before-deprecation", MODEL_PATH, "open_weights: true",
+     "open_weights: true\nstatus: deprecated\ndeprecation: {date: 2025-01-01, shutdown: 2024-12-31}",
+     [f"{M}:31:43: deprecation.shutdown: must be on or after deprecation.date (2025-01-01), got 2024-12-31"]),
+    ("shutdown-on-deprecation-day", MODEL_PATH, "open_weights: true",
+     "open_weights: true\nstatus: deprecated\ndeprecation: {date: 2025-01-01, shutdown: 2025-01-01}", []),
+    ("shutdown-not-a-date", MODEL_PATH, "open_weights: true",
+     "open_weights: true\nstatus: deprecated\ndeprecation: {date: 2025-01-01, shutdown: soon}",
+     [f"{M}:31:43: deprecation.shutdown: must be a date written YYYY-MM-DD, got 'soon'"]),
+    # prices as price lists state them: tiers, variants, per-unit prices (one change each)
+    ("every-price-kind", MODEL_PATH, "  output: 0.030",
+     "  output: 0.030\n  cached_input: 0.01\n  cache_write: 0.02\n  cache_write_1h: 0.03\n  reasoning: 0.03\n"
+     "  input_audio: 1\n  output_audio: 2\n  per_request: 0.001\n  per_search: 0.025\n  per_image: 0.04\n"
+     "  per_second_audio: 0.006\n  per_second_video: 0.1\n"
+     "  tiers: [{above: 32000, input: 0.02}, {above: 64000, input: 0.03, output: 0.06}]\n"
+     "  variants: {batch: {input: 0.0075, output: 0.015}, flex: {input: 0.01}, priority: {output: 0.05}}", []),
+    ("tier-not-below-context", MODEL_PATH, "  output: 0.030", "  output: 0.030\n  tiers: [{above: 128000, input: 1}]",
+     [f"{M}:14:19: pricing.tiers[0].above: must be below the context window (128,000 tokens), since no prompt "
+      "is longer, got 128,000"]),
+    ("tiers-not-increasing", MODEL_PATH, "  output: 0.030",
+     "  output: 0.030\n  tiers:\n    - {above: 64000, input: 1}\n    - {above: 32000, input: 2}",
+     [f"{M}:16:15: pricing.tiers[1].above: must be greater than the previous tier's 64,000 (tiers go from the "
+      "smallest context up), got 32,000"]),
+    ("tier-names-no-price", MODEL_PATH, "  output: 0.030", "  output: 0.030\n  tiers:\n    - above: 64000",
+     [f"{M}:15:7: pricing.tiers[0]: tier above 64,000 tokens names no price; give at least one of input, output, "
+      "cached_input..."]),
+    ("tier-without-above", MODEL_PATH, "  output: 0.030", "  output: 0.030\n  tiers:\n    - input: 1",
+     [f"{M}:15:7: pricing.tiers[0].above: required key is missing"]),
+    ("variant-names-no-price", MODEL_PATH, "  output: 0.030", "  output: 0.030\n  variants:\n    batch: {}",
+     [f"{M}:15:5: pricing.variants.batch: the batch variant names no price; give at least one of input, "
+      "output, cached_input..."]),
+    ("variant-unknown", MODEL_PATH, "  output: 0.030", "  output: 0.030\n  variants:\n    express: {input: 1}",
+     [f"{M}:15:5: pricing.variants.express: unknown key; allowed here: batch, flex, priority"]),
+    ("per-unit-price-negative", MODEL_PATH, "  output: 0.030", "  output: 0.030\n  per_image: -0.04",
+     [f"{M}:14:14: pricing.per_image: must be >= 0, got -0.04"]),
+    # kind: output prices are optional only where no tokens are generated
+    ("embedding-without-output", MODEL_PATH, "pricing:\n  input: 0.015\n  output: 0.030\n",
+     "kind: embedding\npricing:\n  input: 0.015\n", []),
+    ("speech-without-output", MODEL_PATH, "pricing:\n  input: 0.015\n  output: 0.030\n",
+     "kind: speech\npricing:\n  input: 0.6\n  output_audio: 12\n  per_second_audio: 0.00025\n", []),
+    ("chat-kind-stated-without-output", MODEL_PATH, "pricing:\n  input: 0.015\n  output: 0.030\n",
+     "kind: chat\npricing:\n  input: 0.015\n",
+     [f"{M}:12:1: pricing.output: required key is missing for a chat model (models of other kinds may "
+      "leave it out)"]),
+    ("kind-unknown", MODEL_PATH, "open_weights: true", "open_weights: true\nkind: robot",
+     [f"{M}:30:7: kind: must be one of chat, embedding, rerank, image, speech, transcription, moderation, "
+      "video; got 'robot'"]),
+    # released: optional, and a month is enough
+    ("released-month", MODEL_PATH, "released: 2024-09-25", "released: 2024-09", []),
+    ("released-quoted-month", MODEL_PATH, "released: 2024-09-25", "released: '2024-09'", []),
+    ("released-missing", MODEL_PATH, "released: 2024-09-25\n", "", []),
+    ("released-bad-month", MODEL_PATH, "released: 2024-09-25", "released: 2024-13",
+     [f"{M}:7:11: released: must be a date written YYYY-MM-DD, got '2024-13'"]),
+    # offers: one record, several hosts
+    ("offers-valid", MODEL_PATH, "open_weights: true",
+     "open_weights: true\noffers:\n  - {host: meta, pricing: {input: 0.015, output: 0.03}, default: true}\n"
+     "  - {host: azure, region: eu, pricing: {input: 0.02, output: 0.04}, limits: {context: 64000}}\n"
+     "  - {host: azure, region: us, pricing: {input: 0.02, output: 0.04}}", []),
+    ("offers-two-defaults", MODEL_PATH, "open_weights: true",
+     "open_weights: true\noffers:\n  - {host: meta, pricing: {input: 1, output: 2}, default: true}\n"
+     "  - {host: azure, pricing: {input: 1, output: 2}, default: true}",
+     [f"{M}:32:60: offers[1].default: only one offer may be the default; offers[0] already is"]),
+    ("offers-same-host-twice", MODEL_PATH, "open_weights: true",
+     "open_weights: true\noffers:\n  - {host: azure, region: eu, pricing: {input: 1, output: 2}}\n"
+     "  - {host: azure, region: eu, pricing: {input: 1, output: 2}}",
+     [f"{M}:32:12: offers[1].host: azure in region eu is already offered at offers[0]; give each host and "
+      "region once"]),
+    ("offer-max-output-over-context", MODEL_PATH, "open_weights: true",
+     "open_weights: true\noffers:\n  - {host: azure, pricing: {input: 1, output: 2}, "
+     "limits: {context: 8000, max_output: 9000}}",
+     [f"{M}:31:87: offers[0].limits.max_output: must be <= the offer's context (8,000), got 9,000"]),
+    ("offer-tier-over-its-context", MODEL_PATH, "open_weights: true",
+     "open_weights: true\noffers:\n  - host: azure\n    limits: {context: 8000}\n"
+     "    pricing: {input: 1, output: 2, tiers: [{above: 8000, input: 2}]}",
+     [f"{M}:33:52: offers[0].pricing.tiers[0].above: must be below the context window (8,000 tokens), since no "
+      "prompt is longer, got 8,000"]),
+    ("offer-without-output", MODEL_PATH, "open_weights: true",
+     "open_weights: true\noffers:\n  - {host: azure, pricing: {input: 1}}",
+     [f"{M}:31:19: offers[0].pricing.output: required key is missing for a chat model (models of other "
+      "kinds may leave it out)"]),
     # YAML 1.1 reads these unquoted words as something other than text
     ("yaml11-no", MODEL_PATH, "name: Llama-3.2-1b-Instruct", "name: no",
      [f'{M}:2:7: name: must be text, but YAML reads the unquoted no as false; write it in quotes: "no"']),

@@ -147,3 +147,49 @@ def test_dates_are_dates():
     """st.dates() round-trips as datetime.date, the type the schema wants."""
     data, _, _ = parse_yaml(yaml.safe_dump({"d": datetime.date(2024, 1, 2)}), "f.yaml")
     assert data == {"d": datetime.date(2024, 1, 2)}
+
+
+# --- the fast path (generator.records.fast) reads what the exact path reads -----------------
+
+def _fast_agrees(text: str) -> None:
+    from generator.records import fast
+
+    ok, data = fast.read_data(text)
+    if ok:
+        exact, _, problems = parse_yaml(text, "f.yaml")
+        assert problems == [] and data == exact
+        assert repr(data) == repr(exact)  # types too: True is 1, 1.0 is 1 to ==
+
+
+@SETTINGS
+@given(yamlish)
+def test_fast_path_reads_yamlish_text_as_the_exact_path_or_not_at_all(text):
+    _fast_agrees(text)
+
+
+words = st.from_regex(r"[A-Za-z][A-Za-z0-9 .,&'/-]{0,12}[A-Za-z0-9]", fullmatch=True)
+record_like = st.dictionaries(
+    st.from_regex(r"[a-z_][a-z0-9_-]{0,8}", fullmatch=True),
+    st.recursive(st.one_of(words, st.integers(-10**6, 10**6), st.booleans(), st.none(), st.dates(),
+                           st.floats(0, 1000, allow_nan=False).map(lambda f: round(f, 3))),
+                 lambda inner: st.one_of(st.lists(inner, max_size=4),
+                                         st.dictionaries(st.from_regex(r"[a-z]{1,6}", fullmatch=True),
+                                                         inner, max_size=4)),
+                 max_leaves=12),
+    min_size=1, max_size=6)
+
+
+@SETTINGS
+@given(st.one_of(documents, record_like), st.sampled_from([None, True, False]))
+def test_fast_path_reads_emitted_yaml_as_the_exact_path_or_not_at_all(doc, flow):
+    _fast_agrees(yaml.safe_dump(doc, default_flow_style=flow, allow_unicode=True, sort_keys=False))
+
+
+@SETTINGS
+@given(st.sampled_from(sorted(valid_files())), st.data())
+def test_fast_path_reads_a_mangled_record_as_the_exact_path_or_not_at_all(rel, data):
+    text = valid_files()[rel]
+    at = data.draw(st.integers(0, len(text)))
+    cut = data.draw(st.integers(0, 20))
+    insert = data.draw(st.one_of(yamlish, st.sampled_from(TOKENS)))
+    _fast_agrees(text[:at] + insert + text[at + cut:])

@@ -10,6 +10,8 @@ import pytest
 
 REPO = Path(__file__).resolve().parent.parent
 IN_CI = os.environ.get("CI", "").lower() == "true"
+# The theme's one inline script (templates/base.html: the has-js class, set before the first paint)
+THEME_BOOTSTRAP = 'document.documentElement.classList.add("has-js")'
 
 
 def missing(reason: str):

@@ -11,6 +11,7 @@ import datetime
 import re
 
 from generator.problems import Problem
+from generator.records.schema import OUTPUT_PRICED_KINDS, PRICE_KEYS, VARIANTS
 from generator.records.load import Records
 from generator.records.source import SourceMap
 
@@ -32,14 +33,16 @@ def check_records(records: Records, today: datetime.date) -> list[Problem]:
     out: list[Problem] = []
     models = records.models
 
-    def at(kind: str, rid: str, loc: tuple, message: str, warning: bool = False, key: bool = False):
+    def at(kind: str, rid: str, loc: tuple, message: str, warning: bool = False, key: bool = False,
+           field: tuple | None = None):
         display = records.paths[f"{kind}:{rid}"]
         sm = records.sources.get(display.split("#")[0]) or SourceMap(display)
         if "#" in display:  # an item of collections.yaml
             display, index = display.split("#")
             loc = (int(index),) + loc
         line, col = sm.key_at(loc) if key else sm.value_at(loc)
-        name = _field(loc[1:] if kind == "collection" else loc)
+        field = loc if field is None else field
+        name = _field(field[1:] if kind == "collection" else field)
         out.append(Problem(display, line, col, name, message, warning))
 
     for pid, prov in records.providers.items():
@@ -80,10 +83,18 @@ def check_records(records: Records, today: datetime.date) -> list[Problem]:
         if model.capabilities.vision and "image" not in model.modalities.input:
             at("model", mid, ("capabilities", "vision"),
                "vision is true but modalities.input has no image; add image or set vision: false")
+        for loc, message, key, field in (pricing_problems(model.pricing, model.kind, model.limits.context,
+                                                          ("pricing",)) + offer_problems(model)):
+            at("model", mid, loc, message, key=key, field=field)
         if model.deprecation is not None:
-            if model.status != "deprecated":
-                at("model", mid, ("deprecation",),
-                   f"only allowed with status: deprecated (status is {model.status})", key=True)
+            dep = model.deprecation
+            if dep.shutdown is not None and dep.shutdown < dep.date:
+                at("model", mid, ("deprecation", "shutdown"),
+                   f"must be on or after deprecation.date ({dep.date.isoformat()}), got {dep.shutdown.isoformat()}")
+            if model.status != "deprecated" and dep.date <= today:
+                at("model", mid, ("deprecation", "date"),
+                   f"deprecated since {dep.date.isoformat()} but status is {model.status}; "
+                   "set status: deprecated", warning=True)
             rep = model.deprecation.replacement
             if rep is not None and rep not in models and f"model:{rep}" not in records.invalid:
                 at("model", mid, ("deprecation", "replacement"), f'no model "{rep}" in the catalog')
@@ -124,6 +135,68 @@ def check_records(records: Records, today: datetime.date) -> list[Problem]:
                 out.append(Problem("catalog/site.yaml", line, col, f"errors[{i}].status",
                                    f"status {err.status} is listed twice"))
             statuses[err.status] = i
+    return out
+
+
+Found = tuple[tuple, str, bool, "tuple | None"]  # (location, message, at the key, field named if not there)
+
+
+def pricing_problems(pricing, kind: str, context: int | None, at: tuple) -> list[Found]:
+    """Return (location, message, at the key, field) for each rule a price list breaks.
+
+    Used for a model's headline prices and for each offer's.
+    """
+    out: list[Found] = []
+    if pricing.output is None and kind in OUTPUT_PRICED_KINDS:
+        out.append((at, f"required key is missing for a {kind} model (models of other kinds may leave it out)",
+                    True, at + ("output",)))
+    previous = None
+    for i, tier in enumerate(pricing.tiers):
+        where = at + ("tiers", i)
+        if all(getattr(tier, k) is None for k in PRICE_KEYS):
+            out.append((where, f"tier above {tier.above:,} tokens names no price; give at least one "
+                               "of input, output, cached_input...", True, None))
+        if previous is not None and tier.above <= previous:
+            out.append((where + ("above",), f"must be greater than the previous tier's {previous:,} "
+                                            f"(tiers go from the smallest context up), got {tier.above:,}", False, None))
+        if context is not None and tier.above >= context:
+            out.append((where + ("above",), f"must be below the context window ({context:,} tokens), "
+                                            f"since no prompt is longer, got {tier.above:,}", False, None))
+        previous = tier.above
+    if pricing.variants is not None:
+        for name in VARIANTS:
+            variant = getattr(pricing.variants, name)
+            if variant is not None and all(getattr(variant, k) is None for k in PRICE_KEYS):
+                out.append((at + ("variants", name), f"the {name} variant names no price; give at least one "
+                                                     "of input, output, cached_input...", True, None))
+    return out
+
+
+def offer_problems(model) -> list[Found]:
+    """Return (location, message, at the key, field) for the rules across a model's offers."""
+    out: list[Found] = []
+    default: int | None = None
+    seen: dict[tuple, int] = {}
+    for i, offer in enumerate(model.offers):
+        where = ("offers", i)
+        if offer.default:
+            if default is not None:
+                out.append((where + ("default",), f"only one offer may be the default; offers[{default}] "
+                                                  "already is", False, None))
+            else:
+                default = i
+        host = (offer.host, offer.region)
+        if host in seen:
+            named = offer.host + (f" in region {offer.region}" if offer.region else "")
+            out.append((where + ("host",), f"{named} is already offered at offers[{seen[host]}]; "
+                                           "give each host and region once", False, None))
+        else:
+            seen[host] = i
+        context = offer.limits.context or model.limits.context
+        if offer.limits.max_output is not None and offer.limits.max_output > context:
+            out.append((where + ("limits", "max_output"),
+                        f"must be <= the offer's context ({context:,}), got {offer.limits.max_output:,}", False, None))
+        out.extend(pricing_problems(offer.pricing, model.kind, context, where + ("pricing",)))
     return out
 
 

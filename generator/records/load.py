@@ -14,7 +14,7 @@ from typing import Any
 
 from generator.problems import Problem
 from generator.records.files import MAX_FILE_BYTES, MAX_FILES, CatalogFile, find_files, read_bounded  # noqa: F401
-from generator.records import limits, schema
+from generator.records import fast, limits, schema
 from generator.records.source import SourceMap, decode, parse_yaml
 from generator.records.validate import validate
 from generator.timing import timings
@@ -123,8 +123,10 @@ def load_records(project: Path, cache=None, workers: int = 1) -> Records:
     """Return the valid records of project/catalog and every problem found.
 
     With a RecordCache, models and providers whose bytes are unchanged come from
-    the cache as JSON (no YAML parse); with workers > 1, many files to parse are
-    parsed and validated in forked processes. The result is the same either way.
+    the cache as JSON (no YAML parse); the others are first tried on the fast path
+    (generator.records.fast: yaml_rs, no positions, valid records only), else read
+    with positions; with workers > 1, many files to parse are parsed and validated
+    in forked processes. The result is the same every way.
     """
     records = Records()
     records.sources = LazySources()
@@ -155,6 +157,11 @@ def load_records(project: Path, cache=None, workers: int = 1) -> Records:
         # Positions are kept only while this file is validated: cross-record checks that
         # need them later re-read the file (LazySources); 10,000 maps would cost ~100 MB.
         records.sources.files[f.display] = f
+        if result[0] == "record":  # read and validated by the fast path (generator.records.fast)
+            _keep(records, f, result[1])
+            if cache is not None and digest is not None:
+                cache.put(f.display, f.path, digest, result[1].model_dump_json())
+            continue
         if result[0] == "valid":  # validated in a worker, sent back as JSON
             with timings("validate"):
                 rec = CACHED_KINDS[f.kind].model_validate_json(result[1])
@@ -208,7 +215,28 @@ def _parse_all(items: list, workers: int) -> list:
             with timings("parse"), mp.Pool(workers) as pool:
                 return [r for chunk in pool.map(_parse_chunk, chunks) for r in chunk]
     with timings("parse"):
-        return [("parsed", *read_file(f, raw)) for f, raw, _ in items]
+        return [_parse_one(f, raw) for f, raw, _ in items]
+
+
+def _fast_record(f: CatalogFile, raw: bytes | None) -> tuple[Any, bytes | None]:
+    """Return (the valid record or None, raw) for a model or provider file read by the fast
+    path; without a record the file is read the exact way (positions, every problem in words)."""
+    if f.kind not in CACHED_KINDS or fast.yaml_rs is None:
+        return None, raw
+    if raw is None:
+        try:
+            with open(f.path, "rb") as fh:
+                raw = read_bounded(fh, MAX_FILE_BYTES)
+        except OSError:
+            return None, None  # read_file reports it
+    if len(raw) > MAX_FILE_BYTES:
+        return None, raw
+    return fast.read_record(CACHED_KINDS[f.kind], raw), raw
+
+
+def _parse_one(f: CatalogFile, raw: bytes | None) -> tuple:
+    rec, raw = _fast_record(f, raw)
+    return ("record", rec) if rec is not None else ("parsed", *read_file(f, raw))
 
 
 def _parse_chunk(chunk: list) -> list:
@@ -216,6 +244,10 @@ def _parse_chunk(chunk: list) -> list:
     main process is a record's JSON or its problems, not its data and source map."""
     out = []
     for f, raw in chunk:
+        rec, raw = _fast_record(f, raw)
+        if rec is not None:
+            out.append(("valid", rec.model_dump_json()))
+            continue
         data, sm, problems, body = read_file(f, raw)
         if problems or f.kind not in CACHED_KINDS:
             out.append(("parsed", data, sm, problems, body))

@@ -33,6 +33,11 @@ Prose = Annotated[str, StringConstraints(max_length=TEXT_MAX)]
 Key = Annotated[str, StringConstraints(max_length=KEY_MAX)]
 Modality = Literal["text", "image", "audio", "video", "file"]
 Status = Literal["active", "preview", "deprecated"]
+Kind = Literal["chat", "embedding", "rerank", "image", "speech", "transcription", "moderation", "video"]
+KINDS: tuple[str, ...] = Kind.__args__  # type: ignore[attr-defined]
+# kinds that must state a price per output token (others may bill output another way: audio, images)
+OUTPUT_PRICED_KINDS = ("chat",)
+Month = Annotated[str, StringConstraints(pattern=r"^\d{4}-(0[1-9]|1[0-2])$")]
 Capability = Literal["streaming", "tool_calling", "vision", "json_mode", "prompt_caching",
                      "reasoning", "structured_output"]
 CAPABILITIES: tuple[str, ...] = Capability.__args__  # type: ignore[attr-defined]
@@ -149,11 +154,55 @@ class Modalities(Record):
     output: Annotated[list[Modality], Field(min_length=1, max_length=len(MODALITIES))]
 
 
-class Pricing(Record):
-    input: Price = Field(description="USD per 1M input tokens")
-    output: Price = Field(description="USD per 1M output tokens")
+class PriceSet(Record):
+    """Prices of one kind each, all optional: the shape of a tier and of a service variant."""
+
+    input: Price | None = Field(None, description="USD per 1M input tokens")
+    output: Price | None = Field(None, description="USD per 1M output tokens")
     cached_input: Price | None = Field(None, description="USD per 1M cached input tokens")
-    cache_write: Price | None = Field(None, description="USD per 1M tokens written to the cache")
+    cache_write: Price | None = Field(None, description="USD per 1M tokens written to the cache (5-minute cache)")
+    cache_write_1h: Price | None = Field(None, description="USD per 1M tokens written to the 1-hour cache")
+    reasoning: Price | None = Field(None, description="USD per 1M reasoning tokens, where billed apart from output")
+    input_audio: Price | None = Field(None, description="USD per 1M audio input tokens")
+    output_audio: Price | None = Field(None, description="USD per 1M audio output tokens")
+    per_request: Price | None = Field(None, description="USD per request")
+    per_search: Price | None = Field(None, description="USD per web-search query")
+    per_image: Price | None = Field(None, description="USD per generated image")
+    per_second_audio: Price | None = Field(None, description="USD per second of audio")
+    per_second_video: Price | None = Field(None, description="USD per second of video")
+
+
+# The price keys, in the order a page lists them (every PriceSet field).
+PRICE_KEYS: tuple[str, ...] = tuple(PriceSet.model_fields)
+TOKEN_PRICE_KEYS: tuple[str, ...] = ("input", "output", "cached_input", "cache_write", "cache_write_1h",
+                                     "reasoning", "input_audio", "output_audio")
+
+
+class PriceTier(PriceSet):
+    """Prices for prompts longer than `above` tokens: only the prices that change."""
+
+    above: Annotated[int, Field(gt=0)] = Field(description="prompts over this many tokens get these prices")
+
+
+class Variants(Record):
+    """Service tiers of the same model, each with its own prices (only those that differ)."""
+
+    batch: PriceSet | None = Field(None, description="asynchronous batch jobs")
+    flex: PriceSet | None = Field(None, description="slower, cheaper processing")
+    priority: PriceSet | None = Field(None, description="faster, guaranteed processing")
+
+
+VARIANTS: tuple[str, ...] = tuple(Variants.model_fields)
+
+
+class Pricing(PriceSet):
+    """The headline prices. USD per 1M tokens unless the key says otherwise."""
+
+    input: Price = Field(description="USD per 1M input tokens")
+    output: Price | None = Field(None, description="USD per 1M output tokens (required for a chat model)")
+    tiers: Annotated[list[PriceTier], Field(max_length=ITEMS_MAX)] = Field(
+        [], description="prices above a context size, `above` strictly increasing")
+    variants: Variants | None = Field(None, description="service tiers: batch, flex, priority")
 
 
 class Limits(Record):
@@ -178,8 +227,24 @@ class ModelUsage(Record):
 
 
 class Deprecation(Record):
-    date: Date
+    date: Date = Field(description="the day the model is (or will be) deprecated; may be ahead of status")
+    shutdown: Date | None = Field(None, description="the day it stops answering, on or after `date`")
     replacement: ModelId | None = None
+
+
+class OfferLimits(Record):
+    context: Annotated[int, Field(gt=0)] | None = Field(None, description="context window at this host, tokens")
+    max_output: Annotated[int, Field(gt=0)] | None = Field(None, description="max output tokens at this host")
+
+
+class Offer(Record):
+    """One upstream host that serves the model, with its own prices and limits."""
+
+    host: Id = Field(description="the host's id, e.g. openai, azure, vertex")
+    region: Id | None = Field(None, description="where the host serves it, e.g. eu, us")
+    pricing: Pricing
+    limits: OfferLimits = OfferLimits()
+    default: bool = Field(False, description="the host requests go to unless told otherwise")
 
 
 class FaqEntry(Record):
@@ -195,7 +260,8 @@ class ModelRecord(Record):
     family: Line | None = None
     summary: Paragraph = Field(description="one plain-text paragraph")
     description: Markdown | None = Field(None, description="Markdown; raw HTML is sanitised")
-    released: Date
+    kind: Kind = Field("chat", description="what the model does; listings compare like with like")
+    released: Date | Month | None = Field(None, description="YYYY-MM-DD, or YYYY-MM when only the month is known")
     modalities: Modalities
     pricing: Pricing
     limits: Limits
@@ -211,6 +277,8 @@ class ModelRecord(Record):
     knowledge_cutoff: Annotated[str, StringConstraints(pattern=r"^\d{4}-(0[1-9]|1[0-2])$")] | None = None
     links: Annotated[dict[Key, Url], Field(max_length=ITEMS_MAX)] = {}
     faq: Annotated[list[FaqEntry], Field(max_length=ITEMS_MAX)] = []
+    offers: Annotated[list[Offer], Field(max_length=ITEMS_MAX)] = Field(
+        [], description="upstream hosts serving this model, each with its own prices and limits")
 
 
 # --- collections.yaml and docs ----------------------------------------------

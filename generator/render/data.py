@@ -24,10 +24,14 @@ from generator.site import ModelEntry, Site, reader_order
 from generator.write import Output
 
 SCHEMA_PATH = "schema/model.json"
+# The shape of a model document: raised whenever a key is added, renamed or changes meaning.
+# 2: kind, month releases, price tiers, variants, per-unit prices, offers, lifecycle, derived prices.
+SCHEMA_VERSION = 2
 MODELS_PATH = "api/models.json"
 INDEX_PATH = "api/index.json"
 INDEX_FIELDS = ("id", "name", "provider", "family", "input", "output", "caps", "price_in", "price_out",
-                "cached_in", "cache_write", "context", "max_output", "usage", "released", "status", "collections")
+                "cached_in", "cache_write", "context", "max_output", "usage", "released", "status", "collections",
+                "kind")
 
 
 class ProviderRef(BaseModel):
@@ -44,6 +48,30 @@ class ModelUrls(BaseModel):
     json_: str = Field(alias="json", description="absolute URL of this document")
 
 
+class TierPrices(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    above: int = Field(description="prompts over this many tokens")
+    prices: dict[str, float] = Field(description="every token price in force above it, USD per 1M tokens")
+
+
+class OfferPrices(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    host: str
+    region: str | None
+    input: float
+    output: float | None
+    context: int
+    max_output: int
+    headline: bool = Field(description="the offer whose prices are the model's headline prices")
+
+
+class DerivedPricing(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    tiers: list[TierPrices] = Field(description="pricing.tiers with every price resolved, smallest first")
+    offers: list[OfferPrices] = Field(description="the offers, cheapest first (input + output)")
+    fee_note: str = Field(description="site.yaml's platform fee: a note beside every price, never added in")
+
+
 class HistoryEntry(BaseModel):
     model_config = ConfigDict(extra="forbid")
     date: str = Field(description="the commit's date, YYYY-MM-DD (UTC)")
@@ -57,8 +85,13 @@ class ModelDocument(schema.ModelRecord):
     # every key is always written (model_dump includes defaults), so the schema requires them
     model_config = ConfigDict(json_schema_serialization_defaults_required=True)
 
+    schema_version: int = Field(description="version of this document's shape")
     object: Literal["model"] = Field(description='always "model" (the OpenAI model object)')
-    created: int = Field(description="release date as a Unix timestamp (00:00 UTC)")
+    created: int | None = Field(description="release date as a Unix timestamp (00:00 UTC; a month-only "
+                                            "release: its first day); null when unknown")
+    lifecycle: Literal["active", "preview", "scheduled", "deprecated", "shut_down"] = Field(
+        description="state on the build day: scheduled = a deprecation is announced for a later day")
+    prices: DerivedPricing
     owned_by: str = Field(description="provider id")
     provider: ProviderRef
     share: Annotated[float, Field(ge=0)] | None = Field(
@@ -94,10 +127,21 @@ def published_schema(site: Site) -> dict:
 def model_document(site: Site, m: ModelEntry) -> dict:
     """Return the published JSON object of one model."""
     doc = m.record.model_dump(mode="json")
-    released = datetime.datetime.combine(m.record.released, datetime.time(), datetime.timezone.utc)
+    on = m.released_on
+    created = (int(datetime.datetime.combine(on, datetime.time(), datetime.timezone.utc).timestamp())
+               if on is not None else None)
     doc.update(
+        schema_version=SCHEMA_VERSION,
         object="model",
-        created=int(released.timestamp()),
+        created=created,
+        lifecycle=m.lifecycle,
+        prices={
+            "tiers": [{"above": t.above, "prices": t.prices} for t in m.tiers],
+            "offers": [{"host": o.host, "region": o.region, "input": o.pricing.input, "output": o.pricing.output,
+                        "context": o.context, "max_output": o.max_output, "headline": o.headline}
+                       for o in m.offers],
+            "fee_note": site.fee_note,
+        },
         owned_by=m.provider_id,
         provider={"id": m.provider.id, "name": m.provider.name, "url": m.provider.url},
         share=m.share,
@@ -131,7 +175,8 @@ def search_index(site: Site) -> dict:
     then newest), so the browser's unsorted order is the server pages' order. provider is an
     index into `providers` ([id, name]); caps a bit mask over `capabilities`; input and output
     the modalities, space-separated; collections indexes into `collections`; usage is tokens
-    or null; the rest are the record's figures, unformatted."""
+    or null; kind what the model does (the calculator compares chat models only); the rest are
+    the record's figures, unformatted."""
     provider_at = {p.id: i for i, p in enumerate(site.providers)}
     collection_at = {c.id: i for i, c in enumerate(site.collections)}
     caps = list(schema.CAPABILITIES)
@@ -144,7 +189,7 @@ def search_index(site: Site) -> dict:
                      " ".join(rec.modalities.output), mask, p.input, p.output, p.cached_input, p.cache_write,
                      rec.limits.context, rec.limits.max_output, rec.usage.tokens if rec.usage else None,
                      str(rec.released) if rec.released is not None else "", rec.status,
-                     [collection_at[c.id] for c in m.collections]])
+                     [collection_at[c.id] for c in m.collections], rec.kind])
     return {"version": 1, "fields": list(INDEX_FIELDS), "capabilities": caps,
             "providers": [[p.id, p.name] for p in site.providers],
             "collections": [c.id for c in site.collections], "models": rows}
@@ -154,7 +199,8 @@ def api_files(ctx: RenderContext) -> Iterator[Output]:
     """Yield api/models.json, api/index.json and the published schema."""
     site = ctx.site
     docs = [model_document(site, m) for m in site.models]
-    yield Output(MODELS_PATH, dumps({"object": "list", "data": docs}, pretty=False))
+    yield Output(MODELS_PATH, dumps({"object": "list", "schema_version": SCHEMA_VERSION, "data": docs},
+                                    pretty=False))
     yield Output(INDEX_PATH, dumps(search_index(site), pretty=False))
     yield Output(SCHEMA_PATH, dumps(published_schema(site)))
 

@@ -102,7 +102,7 @@ def _stamp(d: datetime.date) -> str:
 
 def feed(site: Site, entries: int = FEED_ENTRIES) -> Output:
     """Return feed.xml: the newest models first, each entry dated by its release."""
-    newest = site.newest[:entries]
+    newest = [m for m in site.newest if m.released_on is not None][:entries]  # dated by a known release
     ET.register_namespace("", ATOM_NS)
     a = f"{{{ATOM_NS}}}"
     root = ET.Element(f"{a}feed")
@@ -112,7 +112,7 @@ def feed(site: Site, entries: int = FEED_ENTRIES) -> Output:
     ET.SubElement(root, f"{a}id").text = site.absolute("feed.xml")
     ET.SubElement(root, f"{a}link", rel="self", type="application/atom+xml", href=site.absolute("feed.xml"))
     ET.SubElement(root, f"{a}link", rel="alternate", type="text/html", href=site.absolute(""))
-    updated = max((m.record.released for m in newest), default=site.build_date)
+    updated = max((m.released_on for m in newest), default=site.build_date)
     ET.SubElement(root, f"{a}updated").text = _stamp(updated)
     author = ET.SubElement(root, f"{a}author")
     ET.SubElement(author, f"{a}name").text = xml_text(site.name)
@@ -124,8 +124,8 @@ def feed(site: Site, entries: int = FEED_ENTRIES) -> Output:
         ET.SubElement(entry, f"{a}id").text = site.absolute(m.path)
         ET.SubElement(entry, f"{a}link", rel="alternate", type="text/html", href=site.absolute(m.path))
         ET.SubElement(entry, f"{a}link", rel="alternate", type="text/markdown", href=site.absolute(m.md_path))
-        ET.SubElement(entry, f"{a}published").text = _stamp(rec.released)
-        ET.SubElement(entry, f"{a}updated").text = _stamp(rec.released)
+        ET.SubElement(entry, f"{a}published").text = _stamp(m.released_on)
+        ET.SubElement(entry, f"{a}updated").text = _stamp(m.released_on)
         who = ET.SubElement(entry, f"{a}author")
         ET.SubElement(who, f"{a}name").text = xml_text(m.provider.name)
         ET.SubElement(entry, f"{a}category", term=m.provider_id, label=xml_text(m.provider.name))

@@ -27,7 +27,7 @@ from generator.render.context import RenderContext
 from generator.render.data import MODELS_PATH, SCHEMA_PATH
 from generator.render.mdtext import clean_markdown, rebaser
 from generator.render.twins import doc_md_path, fee_note
-from generator.site import ModelEntry, ProviderEntry, Site
+from generator.site import ModelEntry, ProviderEntry, Site, price_rows
 from generator.write import Output
 
 LIMIT = 50_000  # llms.txt stays strictly below this many characters and bytes
@@ -83,10 +83,17 @@ def size(text: str) -> int:
 
 def model_note(m: ModelEntry) -> str:
     rec = m.record
-    text = (f"{formats.price(rec.pricing.input)} input, {formats.price(rec.pricing.output)} output per 1M tokens; "
-            f"{formats.tokens(rec.limits.context)} context")
-    if rec.status != "active":
-        text += f"; {rec.status}"
+    output = f", {formats.price(rec.pricing.output)} output" if rec.pricing.output is not None else ""
+    text = f"{formats.price(rec.pricing.input)} input{output} per 1M tokens"
+    if m.tiers:
+        text += f" (more above {formats.tokens(m.tiers[0].above)})"
+    text += f"; {formats.tokens(rec.limits.context)} context"
+    if m.lifecycle == "scheduled":
+        text += f"; deprecation scheduled {rec.deprecation.date.isoformat()}"
+    elif m.lifecycle == "shut_down":
+        text += "; shut down"
+    elif rec.status != "active" or m.lifecycle == "deprecated":
+        text += f"; {'deprecated' if m.lifecycle == 'deprecated' else rec.status}"
     return text
 
 
@@ -331,15 +338,23 @@ def _drop_title(body: str, doc_title: str) -> str:
 
 def model_entry(site: Site, m: ModelEntry) -> str:
     rec = m.record
-    prices = f"input {formats.price(rec.pricing.input)}, output {formats.price(rec.pricing.output)}"
-    if rec.pricing.cached_input is not None:
-        prices += f", cached input {formats.price(rec.pricing.cached_input)}"
-    if rec.pricing.cache_write is not None:
-        prices += f", cache write {formats.price(rec.pricing.cache_write)}"
+    prices = ", ".join(f"{r.label.lower()} {formats.price(r.value)}" + ("" if r.per_token else f" per {r.unit}")
+                       for r in m.price_rows)
+    for t in m.record.pricing.tiers:  # only what changes above it
+        prices += f"; above {formats.number(t.above)} prompt tokens: " + ", ".join(
+            f"{r.label.lower()} {formats.price(r.value)}" for r in price_rows(t))
+    for _, label, rows in m.variants:
+        prices += f"; {label.lower()}: " + ", ".join(f"{r.label.lower()} {formats.price(r.value)}" for r in rows)
+    if len(m.offers) > 1:
+        prices += f"; {len(m.offers)} hosts, cheapest {m.offers[0].label}"
     caps = ", ".join(label.lower() for _, label, yes in m.capabilities if yes) or "none"
     status = rec.status
-    if rec.deprecation:
-        status += f" (retired {rec.deprecation.date.isoformat()}"
+    dep = rec.deprecation
+    if dep:
+        word = "deprecation scheduled" if m.lifecycle == "scheduled" else "retired"
+        status += f" ({word} {dep.date.isoformat()}"
+        if dep.shutdown:
+            status += f", shutdown {dep.shutdown.isoformat()}"
         status += f", use {m.replacement.id})" if m.replacement else ")"
     lines = [
         f"### {md.inline_text(clip(rec.name, 200))}",
@@ -354,7 +369,8 @@ def model_entry(site: Site, m: ModelEntry) -> str:
         f"- modalities: input {', '.join(rec.modalities.input)}; output {', '.join(rec.modalities.output)}",
         f"- capabilities: {caps}",
         f"- status: {status}",
-        f"- released: {rec.released.isoformat()}",
+        f"- kind: {rec.kind}",
+        f"- released: {m.released or 'not published'}",
         f"- url: {site.absolute(m.path)} (Markdown: {site.absolute(m.md_path)})",
         "",
     ]

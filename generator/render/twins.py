@@ -28,13 +28,8 @@ def folder_of(path: str) -> str:
 
 
 def fee_note(site: Site) -> str:
-    """Return the platform-fee sentence shown under prices ("" without a fee)."""
-    fee = site.record.fee
-    if fee.note:
-        return fee.note
-    if fee.percent:
-        return f"A {fee.percent:g}% platform fee applies."
-    return ""
+    """Return the platform-fee sentence shown under prices ("" without a fee): Site.fee_note."""
+    return site.fee_note
 
 
 def _twin_helpers(twin_path: str, page_path: str, shift: int):

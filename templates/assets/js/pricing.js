@@ -116,14 +116,15 @@
     if (!summary) return;
     var text = "For " + compact.format(tokens(inputIn)) + " input and " + compact.format(tokens(inputOut)) +
       " output tokens a month" + (fee ? " (including the " + fee + "% platform fee)" : "");
-    if (all) {  // the cheapest of every model, once the index is in
+    if (all) {  // the cheapest of every chat model (like with like: not a reranker), once the index is in
       var best = null, free = 0;
       all.forEach(function (r) {
+        if (r.kind !== "chat") return;
         var v = cost(r);
         if (v === 0) free++; else if (best === null || v < best.v) best = { r: r, v: v };
       });
-      if (best) text += ", the cheapest " + (free ? "paid model " : "") + "is " + best.r.name + " at " + money(best.v);
-      if (free) text += (best ? "; " : ": ") + mc.number(free) + (free === 1 ? " model costs" : " models cost") + " nothing";
+      if (best) text += ", the cheapest " + (free ? "paid chat model " : "chat model ") + "is " + best.r.name + " at " + money(best.v);
+      if (free) text += (best ? "; " : ": ") + mc.number(free) + (free === 1 ? " chat model costs" : " chat models cost") + " nothing";
     }
     summary.textContent = text + ".";
   }

@@ -9,18 +9,13 @@
     return e;
   }
   /* The main nav on a phone: a "Menu" disclosure (CSS shows it only there; without JS the list wraps). */
-  var list = d.getElementById("site-nav-list"), head = d.querySelector(".site-header");
-  if (list && head) {
-    var menu = el("button", "nav-toggle", { type: "button", "aria-expanded": "false", "aria-controls": list.id });
+  var head = d.querySelector(".site-header"), menu = head && head.querySelector(".nav-toggle");
+  if (menu) {  /* the button toggles itself (its onclick); here: Escape and leaving the menu close it */
     var open = function (yes) { menu.setAttribute("aria-expanded", String(yes)); };
     var isOpen = function () { return menu.getAttribute("aria-expanded") === "true"; };
-    menu.textContent = "Menu";
-    menu.onclick = function () { open(!isOpen()); };
     d.addEventListener("keydown", function (e) { if (e.key === "Escape" && isOpen()) { open(false); menu.focus(); } });
     d.addEventListener("click", function (e) { if (!head.contains(e.target)) open(false); });
     head.addEventListener("focusout", function (e) { if (e.relatedTarget && !head.contains(e.relatedTarget)) open(false); });
-    list.parentNode.insertBefore(menu, list);
-    head.classList.add("has-nav-menu");
   }
 
   var live = el("div", "sr-only", { "aria-live": "polite" });
