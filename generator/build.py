@@ -38,15 +38,15 @@ import click
 
 from typing import TYPE_CHECKING
 
-from generator.cache import CACHE_DIR, RecordCache, racy, read_cache_file, write_cache_file
-from generator.problems import Problem, plural
-from generator.theme import template_dirs
-from generator.timing import timings
+from .cache import CACHE_DIR, RecordCache, racy, read_cache_file, write_cache_file
+from .problems import Problem, plural
+from .theme import template_dirs
+from .timing import timings
 
 if TYPE_CHECKING:  # the renderer's imports cost more than a no-op build: loaded when needed
-    from generator.render.context import RenderContext
-    from generator.site import ModelEntry, Site
-    from generator.write import Output, SiteWriter
+    from .render.context import RenderContext
+    from .site import ModelEntry, Site
+    from .write import Output, SiteWriter
 
 PARALLEL_MIN_MODELS = 300  # fewer model pages than this render faster than forking workers
 MEMO_FORMAT = 2  # 2: the record (size, mtime, inode) of every file written
@@ -70,7 +70,7 @@ class BuildReport:
 
 def model_outputs(ctx: RenderContext, m: ModelEntry) -> list[Output]:
     """Return the three files of one model: its page, its Markdown twin and its JSON twin."""
-    from generator.render import data, pages, twins
+    from .render import data, pages, twins
 
     tpl = ctx.text.get_template("model.md.j2")
     fenced = ctx.memo("fenced", lambda: twins.fenced_snippets(ctx))
@@ -84,7 +84,7 @@ def model_outputs(ctx: RenderContext, m: ModelEntry) -> list[Output]:
 
 def site_producers():
     """Return the producers of every output that is not one model's: listings, machine files."""
-    from generator.render import data, exports, feeds, llms, openapi, pages, twins
+    from .render import data, exports, feeds, llms, openapi, pages, twins
 
     return (
         ("listings", pages.catalog_page), ("listings", pages.provider_pages),
@@ -113,9 +113,10 @@ def _blake(*parts: str) -> str:
 def theme_fingerprint(project: Path) -> str:
     """Return a digest of the generator's code and every template and asset it would use."""
     h = hashlib.blake2b(digest_size=16)
-    roots = [Path(__file__).resolve().parent] + template_dirs(project)
+    code = Path(__file__).resolve().parent  # its .py files: the theme and example/ live there too
+    roots = [code] + template_dirs(project)
     for root in roots:
-        for p in sorted(root.rglob("*")):
+        for p in sorted(root.rglob("*.py" if root == code else "*")):
             if p.is_file() and "__pycache__" not in p.parts:
                 h.update(p.relative_to(root).as_posix().encode())
                 h.update(p.read_bytes())
@@ -124,7 +125,7 @@ def theme_fingerprint(project: Path) -> str:
 
 def catalog_stamps(project: Path) -> str | None:
     """Return a digest of every catalog file's name, size and mtime, or None if the tree has problems."""
-    from generator.records.load import find_files
+    from .records.load import find_files
 
     files, problems = find_files(project)
     if problems:
@@ -293,7 +294,7 @@ def _run_task(task: tuple) -> tuple[list[str], int, int, dict[str, float], list[
 
 def write_file(folder: Path, o: Output) -> list[int]:
     """Write one output into folder; return its record (size, mtime, inode)."""
-    from generator.write import check_path, file_record
+    from .write import check_path, file_record
 
     check_path(o.path)
     target = folder / o.path
@@ -350,7 +351,7 @@ def build(project: Path, out: Path | None = None, base_url: str | None = None, s
 
 def _build(project: Path, out: Path | None, base_url: str | None, strict: bool,
            progress: "Progress | None", workers: int | None, use_cache: bool, hosting: str | None = None) -> BuildReport:
-    from generator.write import clean_stale, resolve_out
+    from .write import clean_stale, resolve_out
 
     start = time.perf_counter()
     timings.reset()
@@ -382,8 +383,8 @@ def _build(project: Path, out: Path | None, base_url: str | None, strict: bool,
                            time.perf_counter() - start, warnings, d.get("model_count", 0), 0, up_to_date=True,
                            note=d.get("note"))
 
-    from generator.catalog import load_catalog
-    from generator.render.context import RenderContext
+    from .catalog import load_catalog
+    from .render.context import RenderContext
 
     cache = RecordCache(project) if use_cache else None
     try:
@@ -410,7 +411,7 @@ def _build(project: Path, out: Path | None, base_url: str | None, strict: bool,
         writer, pages, todo = _write_site(ctx, site, out, memo, old_keys, keys, workers, strict, progress, hosting)
     except OSError as exc:
         where = exc.filename if exc.filename is not None else out
-        from generator.write import WriteError
+        from .write import WriteError
 
         raise WriteError(f"cannot write the site to {shown}: {exc.strerror or exc} ({where})") from None
     report = BuildReport(given, writer.count, pages, writer.bytes, time.perf_counter() - start, warnings,
@@ -427,8 +428,8 @@ def _write_site(ctx: RenderContext, site: Site, out: Path, memo: Memo | None, ol
                 hosting: str | None = None) -> tuple[SiteWriter, int, list[str]]:
     """Render and write every output into a new folder and swap it in as out; return the
     writer (its counts and records), the number of pages and the models rendered."""
-    from generator.render.hosting import hosting_files
-    from generator.write import SiteWriter
+    from .render.hosting import hosting_files
+    from .write import SiteWriter
 
     pages = 0
     with SiteWriter(out) as writer:
@@ -478,7 +479,7 @@ def _write_site(ctx: RenderContext, site: Site, out: Path, memo: Memo | None, ol
             _WORK = None
         verify = None
         if strict:
-            from generator.linkcheck import verify_links
+            from .linkcheck import verify_links
             verify = verify_links
         with timings("swap"):
             writer.commit(verify)

@@ -32,8 +32,8 @@ from typing import Any
 
 import click
 
-from generator import __version__
-from generator.records.files import NotRegular, read_regular
+from . import __version__
+from .records.files import NotRegular, read_regular
 
 CACHE_DIR = ".modelcat-cache"
 CACHE_FILE = "records.json"

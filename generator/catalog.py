@@ -9,11 +9,11 @@ from __future__ import annotations
 import datetime
 from pathlib import Path
 
-from generator.problems import CatalogError, Problem
-from generator.records.checks import check_records
-from generator.records.load import Records, load_records
-from generator.site import Site, build_site, source_date
-from generator.timing import timings
+from .problems import CatalogError, Problem
+from .records.checks import check_records
+from .records.load import Records, load_records
+from .site import Site, build_site, source_date
+from .timing import timings
 
 
 def today() -> datetime.date:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from generator import __version__
+from . import __version__
 
 project_option = click.option(
     "--project", "project", type=click.Path(file_okay=False, path_type=Path), default=".",
@@ -29,8 +29,8 @@ def _project(path: Path) -> Path:
 
 def _base_url(value: str | None) -> str | None:
     if value is not None:  # one line, exit 2, before anything is loaded
-        from generator.problems import BadUsage
-        from generator.records.limits import http_url_error
+        from .problems import BadUsage
+        from .records.limits import http_url_error
 
         error = http_url_error(value)
         if error:
@@ -62,11 +62,11 @@ def main() -> None:
 @format_option
 def validate(project: Path, strict: bool, fmt: str) -> None:
     """Validate the catalog: every problem as path:line:col: field: message."""
-    from generator.catalog import load_catalog
-    from generator.problems import CatalogError, formatter, plural, summary
+    from .catalog import load_catalog
+    from .problems import CatalogError, formatter, plural, summary
 
-    from generator.build import default_workers
-    from generator.cache import RecordCache
+    from .build import default_workers
+    from .cache import RecordCache
 
     import gc
 
@@ -106,8 +106,8 @@ def validate(project: Path, strict: bool, fmt: str) -> None:
 def build(project: Path, out: Path | None, base_url: str | None, strict: bool, workers: int | None,
           no_cache: bool, timings: bool, hosting: str | None, fmt: str) -> None:
     """Validate, then render the whole site into --out atomically."""
-    from generator.build import build_command
-    from generator.problems import CatalogError, formatter
+    from .build import build_command
+    from .problems import CatalogError, formatter
 
     root = _project(project)
     show = formatter(fmt, root)
@@ -139,7 +139,7 @@ def _fast_exit() -> None:
               help="Output folder (default: a temporary one, removed on exit).")
 def serve(project: Path, port: int, host: str, out: Path | None) -> None:
     """Build, serve on 127.0.0.1 (or --host), rebuild on change and reload the browser."""
-    from generator.serve import serve as run
+    from .serve import serve as run
 
     run(_project(project), port, out, host)
 
@@ -149,7 +149,7 @@ def serve(project: Path, port: int, host: str, out: Path | None) -> None:
 @click.argument("model_id")
 def new(project: Path, model_id: str) -> None:
     """Write a commented model record, catalog/models/<provider>/<slug>.yaml, to fill in."""
-    from generator.scaffold import new_model
+    from .scaffold import new_model
 
     for line in new_model(_project(project), model_id):
         click.echo(line)
@@ -162,7 +162,7 @@ def new(project: Path, model_id: str) -> None:
               help="JSON Schema dialect: 2020-12, or draft-07 (SchemaStore, most editors).")
 def schema(kind: str, draft: str) -> None:
     """Print the JSON Schema of a record, for editors (yaml-language-server)."""
-    from generator.scaffold import json_schema
+    from .scaffold import json_schema
 
     click.echo(json_schema(kind, draft))
 
@@ -171,7 +171,7 @@ def schema(kind: str, draft: str) -> None:
 @click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
 def init(directory: Path) -> None:
     """Start a new project in DIRECTORY: an example catalog (the default theme stays in modelcat)."""
-    from generator.scaffold import init_project
+    from .scaffold import init_project
 
     for line in init_project(directory):
         click.echo(line)
@@ -186,7 +186,7 @@ def init(directory: Path) -> None:
 @click.argument("templates", nargs=-1)
 def eject(project: Path, prune: bool, show: bool, templates: tuple[str, ...]) -> None:
     """Copy default templates (those named, else all) into templates/ to edit; never overwrites."""
-    from generator.scaffold import eject as run, theme_files
+    from .scaffold import eject as run, theme_files
 
     if show:
         for name in theme_files():
@@ -205,7 +205,7 @@ def eject(project: Path, prune: bool, show: bool, templates: tuple[str, ...]) ->
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 def import_(project: Path, provider: str | None, check: bool, source: str, file: Path) -> None:
     """Import SOURCE's FILE (models.dev, openrouter, litellm) into catalog/: merge, never overwrite."""
-    from generator.importers import run_import
+    from .importers import run_import
 
     lines, code = run_import(_project(project), source, file, provider, check)
     for line in lines:

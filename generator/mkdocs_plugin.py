@@ -31,7 +31,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.nav import Link
 
-from generator.cache import CACHE_DIR
+from .cache import CACHE_DIR
 
 log = get_plugin_logger("modelcat")
 
@@ -82,7 +82,7 @@ class ModelcatPlugin(BasePlugin[ModelcatConfig]):
     def on_post_build(self, config):
         import click
 
-        from generator.build import build
+        from .build import build
 
         cached = self.project / CACHE_DIR / BUILD_FOLDER
         try:
@@ -124,9 +124,9 @@ def _clean_path(path: str) -> str:
 
 
 def _validate(project: Path, base_url: str | None, strict: bool) -> None:
-    from generator.cache import RecordCache
-    from generator.catalog import load_catalog
-    from generator.problems import CatalogError
+    from .cache import RecordCache
+    from .catalog import load_catalog
+    from .problems import CatalogError
 
     cache = RecordCache(project)
     try:

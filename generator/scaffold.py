@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from generator.records import schema
+from .records import schema
 
 PACKAGE = Path(__file__).parent
 SCHEMA_URL = "https://modelcat.dev/schema/model.json"
@@ -214,7 +214,7 @@ def init_project(directory: Path) -> list[str]:
 
 def theme_files() -> list[str]:
     """Return every file of the default theme, as paths relative to it, sorted."""
-    from generator.theme import DEFAULT_TEMPLATES
+    from .theme import DEFAULT_TEMPLATES
 
     return sorted(p.relative_to(DEFAULT_TEMPLATES).as_posix() for p in DEFAULT_TEMPLATES.rglob("*")
                   if p.is_file() and "__pycache__" not in p.parts)
@@ -246,7 +246,7 @@ def _pick(names: tuple[str, ...], files: list[str]) -> list[str]:
 def eject(project: Path, names: tuple[str, ...] = (), prune: bool = False) -> list[str]:
     """Copy default templates into project/templates/ (never over an existing file), or with
     prune delete the files there that are byte-identical to the default theme; return what was done."""
-    from generator.theme import DEFAULT_TEMPLATES
+    from .theme import DEFAULT_TEMPLATES
 
     own = project / "templates"
     if own.resolve() == DEFAULT_TEMPLATES.resolve():

@@ -37,7 +37,7 @@ from urllib.parse import urlsplit
 
 import click
 
-from generator.problems import CatalogError
+from .problems import CatalogError
 
 EVENTS = "/__modelcat/events"
 WORKERS = 32  # threads answering requests, event streams included
@@ -382,7 +382,7 @@ class Handler(SimpleHTTPRequestHandler):
 
 def rebuild(project: Path, out: Path, state: State) -> bool:
     """Build once; publish success or the problem lines. Return whether it succeeded."""
-    from generator.build import build
+    from .build import build
 
     start = time.perf_counter()
     try:
@@ -493,8 +493,8 @@ def _remove(folder: Path) -> None:
 def serve(project: Path, port: int, out: Path | None, host: str = "127.0.0.1") -> None:
     """Run the dev server until interrupted (Ctrl+C or SIGTERM)."""
     if out is not None:  # an --out the build would refuse: one line and exit 2, before listening
-        from generator.build import Memo
-        from generator.write import resolve_out
+        from .build import Memo
+        from .write import resolve_out
 
         resolve_out(project, out.absolute(), out, ours=lambda real: Memo.made(project, real))
     server = listen(host, port)  # before the build: a port in use fails at once

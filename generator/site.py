@@ -16,12 +16,12 @@ import os
 import re
 from dataclasses import dataclass, field
 
-from generator import formats
-from generator.problems import BadUsage, EnvironmentFault
-from generator.records import schema
-from generator.records.checks import matches
-from generator.records.limits import http_url_error
-from generator.records.load import DocRecord, Records
+from . import formats
+from .problems import BadUsage, EnvironmentFault
+from .records import schema
+from .records.checks import matches
+from .records.limits import http_url_error
+from .records.load import DocRecord, Records
 
 CAPABILITY_LABELS: dict[str, str] = {
     "streaming": "Streaming",

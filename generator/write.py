@@ -169,6 +169,25 @@ def _stale_folders(out: Path) -> list[str]:
     return found
 
 
+def remove_site(folder: Path | str) -> None:
+    """Delete a site folder modelcat made, its marker last: a deletion cut short (a kill, a
+    crash) leaves a folder the next build still knows as its own and finishes removing."""
+    folder = os.fspath(folder)
+    try:
+        entries = [e for e in os.scandir(folder) if e.name != MARKER]
+    except OSError:
+        return
+    for entry in entries:
+        if entry.is_dir(follow_symlinks=False):
+            shutil.rmtree(entry.path, ignore_errors=True)
+        else:
+            try:
+                os.unlink(entry.path)
+            except OSError:
+                pass
+    shutil.rmtree(folder, ignore_errors=True)
+
+
 def clean_stale(out: Path) -> None:
     """Remove what dead builds left beside out (folders, a lock file), if no build of out is
     running (the up-to-date path: a full build does it in SiteWriter). Never fails: it is
@@ -183,7 +202,7 @@ def clean_stale(out: Path) -> None:
         return
     try:
         for path in _stale_folders(out):
-            shutil.rmtree(path, ignore_errors=True)
+            remove_site(path)
     finally:
         lock.release()
 
@@ -246,7 +265,7 @@ def _delete_in_background(folder: Path) -> bool:
                 # nor hold anything else of the parent: serve's listening socket and its
                 # connections would stay open (the port "in use") until the deletion ends
                 os.closerange(3, os.sysconf("SC_OPEN_MAX") if hasattr(os, "sysconf") else 1024)
-                shutil.rmtree(folder, ignore_errors=True)
+                remove_site(folder)
         finally:
             os._exit(0)
     os.waitpid(pid, 0)
@@ -274,7 +293,7 @@ class SiteWriter:
         try:
             # We hold the lock, so every temp folder beside out is from a dead build.
             for path in _stale_folders(self.out):
-                shutil.rmtree(path, ignore_errors=True)
+                remove_site(path)
             self.tmp.mkdir()
             with open(self.tmp / MARKER, "wb") as fh:  # first, so a killed build's folder has it too
                 fh.write(MARKER_TEXT)
@@ -357,9 +376,9 @@ class SiteWriter:
         # should that process die, the next build removes the folder as a stale one.
         if self.count >= BACKGROUND_DELETE_FILES and _delete_in_background(self.tmp):
             return
-        shutil.rmtree(self.tmp, ignore_errors=True)
+        remove_site(self.tmp)
 
     def __exit__(self, exc_type, exc, tb) -> None:
         if exc_type is not None and self.tmp.exists():
-            shutil.rmtree(self.tmp, ignore_errors=True)
+            remove_site(self.tmp)
         self._lock.release()

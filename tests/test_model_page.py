@@ -531,7 +531,7 @@ def test_hostile_names_and_descriptions_are_inert():
 
 # --- theme budget ----------------------------------------------------------------------------
 
-THEME = REPO / "templates" / "assets"
+THEME = REPO / "generator" / "templates" / "assets"
 UNCOLOURED = {"w", "n", "p", "o", "x"}  # whitespace, plain names, punctuation, operators: the base colour
 
 

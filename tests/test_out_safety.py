@@ -12,6 +12,7 @@ import errno
 import hashlib
 import os
 import resource
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -345,3 +346,31 @@ def test_a_write_fault_is_a_write_error_in_process_too(project: Path, monkeypatc
     assert "No space left on device" in info.value.format_message()
     assert snapshot(project / "site") == before
     assert sorted(p.name for p in project.iterdir()) == [".modelcat-cache", "catalog", "site"]
+
+
+def test_an_old_site_whose_deletion_was_cut_short_is_still_removed(project: Path):
+    """A kill while the previous site is deleted must not leave a folder without its marker
+    (which the next build could no longer tell from a user's): the marker goes last."""
+    from generator.write import remove_site
+
+    build(project)
+    leftover = project / "site.tmp-99999"
+    shutil.copytree(project / "site", leftover)
+    calls = []
+    real_unlink = os.unlink
+
+    def unlink_then_die(path, *args, **kwargs):
+        calls.append(os.path.basename(path))
+        if len(calls) == 3:
+            raise KeyboardInterrupt  # the kill, part way through
+        return real_unlink(path, *args, **kwargs)
+
+    os.unlink = unlink_then_die
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            remove_site(leftover)
+    finally:
+        os.unlink = real_unlink
+    assert MARKER not in calls and (leftover / MARKER).is_file()
+    build(project)
+    assert not leftover.exists()

@@ -7,11 +7,11 @@ SOURCES = ("models.dev", "openrouter", "litellm")
 
 def parse_source(source: str, data, provider: str | None):
     if source == "models.dev":
-        from generator.importers import models_dev as mod
+        from . import models_dev as mod
     elif source == "openrouter":
-        from generator.importers import openrouter as mod
+        from . import openrouter as mod
     else:
-        from generator.importers import litellm as mod
+        from . import litellm as mod
     return mod.parse(data, provider)
 
 
@@ -22,9 +22,9 @@ def run_import(project, source: str, file, provider: str | None, check: bool) ->
     """Import FILE into project's catalog (or compare, with check); return (lines to print, exit code)."""
     import collections
 
-    from generator.importers.apply import apply, existing_ids
-    from generator.importers.common import load_json, plan
-    from generator.problems import EnvironmentFault
+    from .apply import apply, existing_ids
+    from .common import load_json, plan
+    from ..problems import EnvironmentFault
 
     try:
         data = load_json(file)

@@ -8,10 +8,10 @@ import io
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from generator.importers import common
-from generator.importers.common import SOURCE_KEYS, Planned, emit_yaml, flat, plain, show
-from generator.problems import EnvironmentFault
-from generator.records.schema import ID_RE
+from . import common
+from .common import SOURCE_KEYS, Planned, emit_yaml, flat, plain, show
+from ..problems import EnvironmentFault
+from ..records.schema import ID_RE
 
 
 @dataclass
@@ -66,7 +66,7 @@ def _update(node, new, path: str, diffs: list[str], rid: str) -> None:
 
 
 def _position(node, key: str, path: str) -> int:
-    from generator.records import schema
+    from ..records import schema
 
     if path == "":
         order = list(schema.ModelRecord.model_fields)
@@ -87,9 +87,9 @@ def _position(node, key: str, path: str) -> int:
 
 
 def _text_problem(text: str) -> str | None:
-    from generator.records import schema
-    from generator.records.source import parse_yaml
-    from generator.records.validate import validate
+    from ..records import schema
+    from ..records.source import parse_yaml
+    from ..records.validate import validate
 
     data, sm, problems = parse_yaml(text, "record.yaml")
     if problems:

@@ -18,7 +18,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from generator.records import schema
+from ..records import schema
 
 MILLION = Decimal(1_000_000)
 
@@ -220,8 +220,8 @@ class Planned:
 def plan(parsed: Parsed, existing_ids: set[str]) -> tuple[list[Planned], list[Skip], list[str]]:
     """Group entries by model id into records (one offer per host when several hosts serve
     it), validate each record, and return (records, skipped, collisions)."""
-    from generator.records.source import parse_yaml
-    from generator.records.validate import validate
+    from ..records.source import parse_yaml
+    from ..records.validate import validate
 
     skipped = list(parsed.skipped)
     collisions: list[str] = []
@@ -342,7 +342,7 @@ def record_problem(rec: dict, parse_yaml, validate) -> str | None:
 
 
 def single_record_problem(model) -> str | None:
-    from generator.records.checks import offer_problems, pricing_problems
+    from ..records.checks import offer_problems, pricing_problems
 
     if model.limits.max_output > model.limits.context:
         return "limits.max_output: above limits.context"

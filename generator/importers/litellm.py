@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 
-from generator.importers.common import (Entry, Parsed, Skip, as_date, as_int, limits_problem, reachable_tiers,
+from .common import (Entry, Parsed, Skip, as_date, as_int, limits_problem, reachable_tiers,
                                         maker_by_name, maker_name, maker_of, norm_id, per_million, to_decimal)
-from generator.problems import BadUsage
+from ..problems import BadUsage
 
 CHAT_MODES = ("chat", "responses")
 # source price key -> (record price key, per token: multiply by 1e6)
@@ -74,7 +74,7 @@ def parse(data, provider: str | None) -> Parsed:
     out = Parsed()
     import datetime
 
-    from generator.catalog import today
+    from ..catalog import today
 
     day = today()
     for key in sorted(data):

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 
-from generator.importers.common import (Entry, Parsed, Skip, as_date, as_int, clean_prices, limits_problem, reachable_tiers,
+from .common import (Entry, Parsed, Skip, as_date, as_int, clean_prices, limits_problem, reachable_tiers,
                                         maker_by_name, maker_of, norm_id, to_decimal)
-from generator.importers.common import maker_name as common_name
-from generator.problems import BadUsage
-from generator.records.schema import MODALITIES
+from .common import maker_name as common_name
+from ..problems import BadUsage
+from ..records.schema import MODALITIES
 
 MODALITY = {"text": "text", "image": "image", "audio": "audio", "video": "video", "pdf": "file"}
 COSTS = {"input": "input", "output": "output", "cache_read": "cached_input", "cache_write": "cache_write",

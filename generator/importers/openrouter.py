@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import datetime
 
-from generator.importers.common import (Entry, Parsed, Skip, as_date, as_int, clean_prices, limits_problem, maker_of,
+from .common import (Entry, Parsed, Skip, as_date, as_int, clean_prices, limits_problem, maker_of,
                                         norm_id, per_million, to_decimal)
-from generator.problems import BadUsage
-from generator.records.limits import TEXT_MAX
-from generator.records.schema import MODALITIES
+from ..problems import BadUsage
+from ..records.limits import TEXT_MAX
+from ..records.schema import MODALITIES
 
 MODALITY = {"text": "text", "image": "image", "audio": "audio", "video": "video", "file": "file"}
 # pricing key -> (record key, per token)
@@ -26,7 +26,7 @@ def parse(data, provider: str | None) -> Parsed:
         raise BadUsage('this file is not the body of OpenRouter\'s GET /api/v1/models ({"data": [...]})')
     if provider is not None:
         raise BadUsage("--provider is for sources with several provider blocks (models.dev)")
-    from generator.catalog import today
+    from ..catalog import today
 
     day = today()
     out = Parsed()

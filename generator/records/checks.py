@@ -10,10 +10,10 @@ from __future__ import annotations
 import datetime
 import re
 
-from generator.problems import Problem
-from generator.records.schema import OUTPUT_PRICED_KINDS, PRICE_KEYS, VARIANTS
-from generator.records.load import Records
-from generator.records.source import SourceMap
+from ..problems import Problem
+from .schema import OUTPUT_PRICED_KINDS, PRICE_KEYS, VARIANTS
+from .load import Records
+from .source import SourceMap
 
 # Words in a strength or use case that claim a capability.
 CLAIMS: dict[str, re.Pattern] = {
@@ -231,6 +231,6 @@ def matches(where, model) -> bool:
 
 
 def _field(loc: tuple) -> str:
-    from generator.records.validate import field_path
+    from .validate import field_path
 
     return field_path(loc)

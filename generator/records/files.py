@@ -14,7 +14,7 @@ import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from generator.problems import Problem
+from ..problems import Problem
 
 MAX_FILE_BYTES = 5 * 1024 * 1024  # a record is a few KB; refuse anything absurd before parsing
 MAX_FILES = 200_000

@@ -12,12 +12,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from generator.problems import Problem
-from generator.records.files import MAX_FILE_BYTES, MAX_FILES, CatalogFile, find_files, read_bounded  # noqa: F401
-from generator.records import fast, limits, schema
-from generator.records.source import SourceMap, decode, parse_yaml
-from generator.records.validate import validate
-from generator.timing import timings
+from ..problems import Problem
+from .files import MAX_FILE_BYTES, MAX_FILES, CatalogFile, find_files, read_bounded  # noqa: F401
+from . import fast, limits, schema
+from .source import SourceMap, decode, parse_yaml
+from .validate import validate
+from ..timing import timings
 
 @dataclass(frozen=True)
 class DocRecord:

@@ -15,7 +15,7 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
 
-from generator.records.limits import (ITEMS_MAX, KEY_MAX, MARKDOWN_MAX, NAME_MAX, NESTING_MAX, TEXT_MAX,
+from .limits import (ITEMS_MAX, KEY_MAX, MARKDOWN_MAX, NAME_MAX, NESTING_MAX, TEXT_MAX,
                                       URL_MAX, http_url_error, nesting)
 
 ID_PATTERN = r"^[a-z0-9][a-z0-9._-]*$"  # for pydantic's Rust regex, where $ is the end of the text

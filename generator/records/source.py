@@ -20,8 +20,8 @@ from typing import Any
 import yaml
 from yaml import events as ev
 
-from generator.problems import Problem
-from generator.records.files import printable
+from ..problems import Problem
+from .files import printable
 
 try:  # libyaml is ~10x the pure-Python parser and still reports marks
     from yaml import CSafeLoader as _Loader

@@ -15,8 +15,8 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from generator.problems import Problem
-from generator.records.source import SourceMap, field_path
+from ..problems import Problem
+from .source import SourceMap, field_path
 
 __all__ = ["field_path", "validate"]
 

@@ -11,10 +11,10 @@ from pathlib import Path
 
 import jinja2
 
-from generator.render import env as envs
-from generator.render.snippets import Snippet, make_snippets
-from generator.site import Site
-from generator.write import Output
+from . import env as envs
+from .snippets import Snippet, make_snippets
+from ..site import Site
+from ..write import Output
 
 
 @dataclass(frozen=True)

@@ -18,10 +18,10 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from generator.records import schema
-from generator.render.context import RenderContext
-from generator.site import ModelEntry, Site, reader_order
-from generator.write import Output
+from ..records import schema
+from .context import RenderContext
+from ..site import ModelEntry, Site, reader_order
+from ..write import Output
 
 SCHEMA_PATH = "schema/model.json"
 # The shape of a model document: raised whenever a key is added, renamed or changes meaning.

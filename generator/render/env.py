@@ -14,9 +14,9 @@ from pathlib import Path
 import jinja2
 from markupsafe import Markup
 
-from generator import formats
-from generator.render import markdown as md
-from generator.theme import DEFAULT_TEMPLATES, template_dirs  # noqa: F401
+from .. import formats
+from . import markdown as md
+from ..theme import DEFAULT_TEMPLATES, template_dirs  # noqa: F401
 
 def script_json(value) -> Markup:
     """Return JSON safe inside <script>: no </script>, <!--, or U+2028 can break out."""

@@ -14,10 +14,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from decimal import Decimal
 
-from generator.records import schema
-from generator.render.context import RenderContext
-from generator.render.data import dumps
-from generator.write import Output
+from ..records import schema
+from .context import RenderContext
+from .data import dumps
+from ..write import Output
 
 MODELS_DEV_PATH = "api/models-dev.json"
 OPENROUTER_PATH = "api/openrouter.json"
@@ -29,7 +29,7 @@ OR_PRICES = {"input": ("prompt", True), "output": ("completion", True), "cached_
 
 
 def gateway_id(site) -> str:
-    from generator.importers.common import norm_id
+    from ..importers.common import norm_id
 
     return norm_id(site.record.name) or "gateway"
 

@@ -15,10 +15,10 @@ import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from urllib.parse import urlsplit
 
-from generator import formats
-from generator.render.context import RenderContext
-from generator.site import Site, page_paths
-from generator.write import Output
+from .. import formats
+from .context import RenderContext
+from ..site import Site, page_paths
+from ..write import Output
 
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 ATOM_NS = "http://www.w3.org/2005/Atom"

@@ -26,7 +26,7 @@ import json
 from collections.abc import Iterator
 from urllib.parse import urlsplit
 
-from generator.write import Output
+from ..write import Output
 
 HOSTS = ("cloudflare", "netlify", "vercel", "github")
 MARKDOWN = "text/markdown; charset=utf-8"

@@ -21,14 +21,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from generator import formats
-from generator.render import markdown as md
-from generator.render.context import RenderContext
-from generator.render.data import MODELS_PATH, SCHEMA_PATH
-from generator.render.mdtext import clean_markdown, rebaser
-from generator.render.twins import doc_md_path, fee_note
-from generator.site import ModelEntry, ProviderEntry, Site, price_rows
-from generator.write import Output
+from .. import formats
+from . import markdown as md
+from .context import RenderContext
+from .data import MODELS_PATH, SCHEMA_PATH
+from .mdtext import clean_markdown, rebaser
+from .twins import doc_md_path, fee_note
+from ..site import ModelEntry, ProviderEntry, Site, price_rows
+from ..write import Output
 
 LIMIT = 50_000  # llms.txt stays strictly below this many characters and bytes
 INDEX_PATH = "llms-index.txt"  # the unbounded index, written only when the root cannot hold it

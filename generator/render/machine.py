@@ -11,10 +11,10 @@ split by format:
 - generator.render.feeds: sitemap.xml, robots.txt, feed.xml
 """
 
-from generator.render.data import DATA_PRODUCERS
-from generator.render.feeds import FEED_PRODUCERS
-from generator.render.llms import LLMS_PRODUCERS
-from generator.render.openapi import OPENAPI_PRODUCERS
-from generator.render.twins import MARKDOWN_PRODUCERS
+from .data import DATA_PRODUCERS
+from .feeds import FEED_PRODUCERS
+from .llms import LLMS_PRODUCERS
+from .openapi import OPENAPI_PRODUCERS
+from .twins import MARKDOWN_PRODUCERS
 
 MACHINE_PRODUCERS = MARKDOWN_PRODUCERS + DATA_PRODUCERS + LLMS_PRODUCERS + OPENAPI_PRODUCERS + FEED_PRODUCERS

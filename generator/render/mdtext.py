@@ -20,8 +20,8 @@ from collections.abc import Callable, Iterator
 
 from markdown_it import MarkdownIt
 
-from generator.render.env import relative
-from generator.render.markdown import safe_url, strip_html
+from .env import relative
+from .markdown import safe_url, strip_html
 
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _ATX = re.compile(r"^( {0,3})(#{1,6})(?=\s|$)")

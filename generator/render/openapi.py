@@ -17,11 +17,11 @@ from collections.abc import Iterator
 
 import yaml
 
-from generator.render.context import RenderContext
-from generator.render.data import model_document, model_schema
-from generator.render.snippets import Snippet
-from generator.site import Site
-from generator.write import Output
+from .context import RenderContext
+from .data import model_document, model_schema
+from .snippets import Snippet
+from ..site import Site
+from ..write import Output
 
 REF = "#/components/schemas/{model}"
 NOT_FOUND = {"status": 404, "type": "not_found", "message": "Unknown model", "retryable": False, "header": None}

@@ -14,11 +14,11 @@ from urllib.parse import urlsplit
 
 from markupsafe import Markup
 
-from generator.render import markdown as md
-from generator.render.context import Breadcrumb, PageInfo, RenderContext
-from generator.render.env import relative
-from generator.site import CollectionEntry, ModelEntry, ProviderEntry, paginate, reader_order
-from generator.write import Output
+from . import markdown as md
+from .context import Breadcrumb, PageInfo, RenderContext
+from .env import relative
+from ..site import CollectionEntry, ModelEntry, ProviderEntry, paginate, reader_order
+from ..write import Output
 
 NAV = (("Models", ""), ("Providers", "providers/"), ("Pricing", "pricing/"), ("Compare", "compare/"),
        ("Leaderboard", "leaderboard/"))

@@ -18,7 +18,7 @@ from pygments import highlight
 from pygments.formatters import HtmlFormatter
 from pygments.lexers import get_lexer_by_name
 
-from generator.records.schema import ID_RE, SiteRecord
+from ..records.schema import ID_RE, SiteRecord
 
 PLACEHOLDER = "modelcat-placeholder/model-id"
 _FORMATTER = HtmlFormatter(nowrap=True, classprefix="")

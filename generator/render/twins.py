@@ -13,13 +13,13 @@ import functools
 import re
 from collections.abc import Iterator
 
-from generator.render import markdown as md
-from generator.render.context import RenderContext
-from generator.render.env import relative
-from generator.render.mdtext import blocks, clean_markdown, fence, rebaser
-from generator.render.snippets import PLACEHOLDER
-from generator.site import DocPage, ModelEntry, ProviderEntry, Site
-from generator.write import Output
+from . import markdown as md
+from .context import RenderContext
+from .env import relative
+from .mdtext import blocks, clean_markdown, fence, rebaser
+from .snippets import PLACEHOLDER
+from ..site import DocPage, ModelEntry, ProviderEntry, Site
+from ..write import Output
 
 
 def folder_of(path: str) -> str:
