@@ -364,7 +364,7 @@ def _build(project: Path, out: Path | None, base_url: str | None, strict: bool,
 
     with timings("stamp"):
         theme = theme_fingerprint(project)
-        from generator.history import head_stamp  # a new commit is a new history: not a no-op
+        from .history import head_stamp  # a new commit is a new history: not a no-op
 
         options = json.dumps([base_url, strict, os.environ.get("SOURCE_DATE_EPOCH", ""), hosting, head_stamp(project)])
         stamps = catalog_stamps(project) if use_cache else None

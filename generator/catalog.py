@@ -53,8 +53,8 @@ def load_catalog(project: Path, base_url: str | None = None, strict: bool = Fals
 
 def with_history(project: Path, site: Site, cache: bool) -> Site:
     """Return site with its git history attached (or, without one, the note why)."""
-    from generator.history import read_history
-    from generator.site import attach_history
+    from .history import read_history
+    from .site import attach_history
 
     with timings("history"):
         return attach_history(site, read_history(project, cache=cache))

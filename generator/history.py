@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from generator.cache import read_cache_file, write_cache_file
+from .cache import read_cache_file, write_cache_file
 
 # The facts of a model whose changes are its history, as dotted paths of its record.
 FACT_KEYS = ("pricing", "limits", "modalities", "capabilities", "status", "deprecation", "lifecycle",

@@ -799,7 +799,7 @@ def price_history(m: ModelEntry) -> PriceHistory:
     """Return a model's prices when it was added and after each commit that changed them."""
     if not m.history:
         return PriceHistory()
-    from generator.history import facts_of
+    from .history import facts_of
 
     keys = {k for e in m.history for k in e.changes if k.startswith("pricing.")} | {"pricing.input", "pricing.output"}
     now = facts_of(m.record.model_dump(mode="json"))
