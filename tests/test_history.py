@@ -203,6 +203,8 @@ def test_the_model_page_and_its_twin_show_the_price_history(site):
 
 def test_the_changelog_lists_exactly_the_changes_newest_first_by_day(site):
     html = (site / "changelog/index.html").read_text(encoding="utf-8")
+    # every page's footer links it (a catalog without history has no changelog and no link)
+    assert '<a href="../changelog/index.html">Changelog</a>' in (site / "pricing/index.html").read_text("utf-8")
     days = re.findall(r'<h2 id="day-([0-9-]+)">', html)
     assert days == ["2026-05-01", "2026-04-01", "2026-03-01", "2026-02-10", "2026-01-05"]  # not 03-15
     items = [text_of(li) for li in re.findall(r'<li class="change change-\w+">(.*?)</li>', html, re.S)]
