@@ -175,13 +175,37 @@ def _model_cell(site: Site, m: ModelEntry) -> str:
     return f"[{md.link_text(m.name)}]({site.absolute(m.md_path)})"
 
 
+CAP_SHORT = {"tool_calling": "Tools", "vision": "Vision", "json_mode": "JSON", "prompt_caching": "Caching",
+             "reasoning": "Reasoning", "structured_output": "Structured"}  # as templates/_model_list.html
+
+
+def _model_name_cell(site: Site, m: ModelEntry) -> str:
+    """Return a model's name (linking its twin), its status when not active and its id, as the HTML row shows them."""
+    status = "" if m.record.status == "active" else f" {m.record.status.capitalize()}"
+    return f"{_model_cell(site, m)}{status} `{m.id}`"
+
+
+def _model_columns(site: Site) -> list[str]:
+    """Return the columns of a table of models, those of the HTML listing (templates/_model_list.html)."""
+    return (["Model", "Provider", "Modalities in → out", "Capabilities", "Input $/1M", "Output $/1M", "Context",
+             "Max output"] + (["Usage tokens"] if site.leaderboard else []) + ["Released"])
+
+
 def _model_rows(site: Site, models) -> list[list[str]]:
-    return [[_model_cell(site, m), f"`{m.id}`", md.table_cell(m.provider.name),
-             formats.price(m.record.pricing.input), formats.price(m.record.pricing.output),
-             formats.number(m.record.limits.context), m.record.status] for m in models]
-
-
-_MODEL_COLUMNS = ["Model", "Id", "Provider", "Input", "Output", "Context", "Status"]
+    rows = []
+    for m in models:
+        rec = m.record
+        caps = [CAP_SHORT[k] for k, _, yes in m.capabilities if yes and k in CAP_SHORT]
+        if not rec.capabilities.streaming:
+            caps.append("No streaming")
+        row = [_model_name_cell(site, m), md.table_cell(m.provider.name),
+               f"{', '.join(rec.modalities.input)} → {', '.join(rec.modalities.output)}", " ".join(caps),
+               formats.price(rec.pricing.input), formats.price(rec.pricing.output),
+               formats.tokens(rec.limits.context), formats.tokens(rec.limits.max_output)]
+        if site.leaderboard:
+            row.append(formats.count(rec.usage.tokens) if rec.usage else "—")
+        rows.append(row + [rec.released.isoformat()])
+    return rows
 
 
 def listing_twins(ctx: RenderContext) -> Iterator[Output]:
@@ -198,9 +222,9 @@ def listing_twins(ctx: RenderContext) -> Iterator[Output]:
     fee = fee_note(site)
     models = listed(ctx)
 
-    def pages(base, items, title, intro, columns, rows_of, noun=("model", "models")):
+    def pages(base, items, title, intro, columns, rows_of, noun=("model", "models"), caption=""):
         for lp in paginate(items, base):
-            text = template.render(site=site, listing=lp, title=title, intro=intro, columns=columns,
+            text = template.render(site=site, listing=lp, title=title, intro=intro, columns=columns, caption=caption,
                                    rows=rows_of(lp.items), noun=noun[0], nouns=noun[1], link=site.absolute,
                                    twin_of=twin_of)
             out = Output(twin_of(lp.path), (pointer(site) + _tidy(text)).encode("utf-8"))
@@ -211,25 +235,33 @@ def listing_twins(ctx: RenderContext) -> Iterator[Output]:
     order = "most used first, then newest" if site.leaderboard else "newest first"
     yield from pages("", models, f"{site.name} model catalog",
                      md.inline_text(f"Every model on {site.name}, {order}. {price_note}"),
-                     _MODEL_COLUMNS, lambda ms: _model_rows(site, ms))
+                     _model_columns(site), lambda ms: _model_rows(site, ms),
+                     caption=md.inline_text(f"Every model on {site.name}: prices in USD per 1M tokens, "
+                                            "context and output limits in tokens."))
     yield from pages("pricing/", models, f"Model pricing per 1M tokens on {site.name}",
                      md.inline_text(f"Input and output prices of every model, {order}. {price_note} {fee}".strip()),
-                     ["Model", "Id", "Input", "Output", "Cached input", "Cache write", "1M in + 1M out"],
-                     lambda ms: [[_model_cell(site, m), f"`{m.id}`", formats.price(m.record.pricing.input),
-                                  formats.price(m.record.pricing.output),
-                                  formats.price(m.record.pricing.cached_input) if m.record.pricing.cached_input is not None else "—",
-                                  formats.price(m.record.pricing.cache_write) if m.record.pricing.cache_write is not None else "—",
-                                  formats.money(m.record.pricing.input + m.record.pricing.output)] for m in ms])
+                     ["Model", "Provider", "Input", "Output", "Cached input", "Cache write", "Context",
+                      "1M in + 1M out"],
+                     lambda ms: [[_model_name_cell(site, m), md.table_cell(m.provider.name),
+                                  formats.price(m.record.pricing.input), formats.price(m.record.pricing.output),
+                                  formats.price(m.record.pricing.cached_input),
+                                  formats.price(m.record.pricing.cache_write),
+                                  formats.tokens(m.record.limits.context),
+                                  formats.money(m.record.pricing.input + m.record.pricing.output)] for m in ms],
+                     caption=md.inline_text("Prices in USD per 1M tokens" + (
+                         f"; the monthly estimate includes the {formats.number(site.record.fee.percent)}% platform fee"
+                         if site.record.fee.percent else "") + "."))
     if site.leaderboard:
         yield from pages("leaderboard/", site.leaderboard, f"Model leaderboard by usage on {site.name}",
                          md.inline_text(f"Models ranked by tokens processed; share is of "
                                         f"{formats.count(site.market_tokens)} tracked tokens. "
                                         "Models without usage figures are not ranked."),
-                         ["Rank", "Model", "Id", "Provider", "Tokens", "Requests", "Share"],
+                         ["Rank", "Model", "Id", "Provider", "Tokens", "Requests", "Share of tracked volume"],
                          lambda ms: [[str(m.rank), _model_cell(site, m), f"`{m.id}`", md.table_cell(m.provider.name),
                                       formats.count(m.record.usage.tokens),
                                       formats.count(m.record.usage.requests) if m.record.usage.requests is not None else "—",
-                                      formats.percent(m.share)] for m in ms])
+                                      formats.percent(m.share)] for m in ms],
+                         caption="Models ranked by usage tokens, most first.")
     yield from pages("providers/", site.providers, f"Providers on {site.name}",
                      md.inline_text(f"Every provider on {site.name} and how many models each serves."),
                      ["Provider", "Id", "Models", "Index"],
@@ -237,7 +269,7 @@ def listing_twins(ctx: RenderContext) -> Iterator[Output]:
                                   formats.number(len(p.models)), f"[llms.txt]({site.absolute(p.llms_path)})"]
                                  for p in ps], ("provider", "providers"))
     yield from pages("collections/", site.collections, f"Collections on {site.name}",
-                     md.inline_text(f"Every collection of models on {site.name}."),
+                     md.inline_text(f"Every collection on {site.name} and how many models it holds."),
                      ["Collection", "Models", "About"],
                      lambda cs: [[f"[{md.link_text(c.title)}]({site.absolute(twin_of(c.path))})",
                                   formats.number(len(c.models)), md.table_cell(md.plain_text(c.description or ""))]
@@ -245,7 +277,8 @@ def listing_twins(ctx: RenderContext) -> Iterator[Output]:
     for c in site.collections:
         yield from pages(c.path, reader_order(c.models), f"{c.title} on {site.name}",
                          md.inline_text(" ".join(filter(None, [md.plain_text(c.description or ""), price_note]))),
-                         _MODEL_COLUMNS, lambda ms: _model_rows(site, ms))
+                         _model_columns(site), lambda ms: _model_rows(site, ms),
+                         caption=md.inline_text(f"{c.title} on {site.name}: prices in USD per 1M tokens."))
     example = site.models[0].id if site.models else "provider/model"
     text = ctx.text.get_template("compare.md.j2").render(site=site, link=site.absolute, twin_of=twin_of,
                                                           example=example)
