@@ -38,15 +38,13 @@ MODELS, PROVIDERS = 500, 12
 
 def afdocs() -> list[str]:
     """Return the command that runs afdocs (skip, or fail in CI, when it is not installed)."""
-    script = REPO / ".tools/node_modules/afdocs/bin/afdocs.js"
+    script = REPO / ".tools/node_modules/afdocs/bin/afdocs.mjs"
     pkg = REPO / ".tools/node_modules/afdocs/package.json"
     node = shutil.which("node")
-    if not (node and pkg.is_file()):
+    if not (node and pkg.is_file() and script.is_file()):
         missing(f"afdocs is not installed (npm install --prefix .tools afdocs@{AFDOCS_VERSION})")
     version = json.loads(pkg.read_text(encoding="utf-8"))["version"]
     assert version == AFDOCS_VERSION, f"afdocs {version} installed, {AFDOCS_VERSION} pinned"
-    if not script.is_file():
-        script = next((REPO / ".tools/node_modules/afdocs/bin").iterdir())
     return [node, str(script)]
 
 
