@@ -160,7 +160,7 @@ def test_every_markdown_page_opens_with_the_llms_txt_pointer(site):
 
 
 def test_every_html_page_starts_with_the_pointer(site):
-    """The pointer is the first thing in <body>: visually hidden, never display:none, absolute."""
+    """The pointer opens the page (after the skip link): visually hidden, never display:none, absolute."""
     folder, base = site
     pages = [p for p in folder.rglob("index.html")]
     assert len(pages) > MODELS
@@ -168,10 +168,11 @@ def test_every_html_page_starts_with_the_pointer(site):
         html = page.read_text(encoding="utf-8")
         body = html[html.index("<body"):]
         soup = BeautifulSoup(body, "html.parser")
-        first = soup.body.find(True)
-        assert first.name == "p" and "sr-only" in first.get("class", []), page
-        assert first.a["href"] == base + "llms.txt"
-        assert "display" not in (first.get("style") or "")
+        pointer = soup.body.find("p")
+        assert "sr-only" in pointer.get("class", []) and pointer.find_parent("header") is not None, page
+        assert pointer.a["href"] == base + "llms.txt" and pointer.a["tabindex"] == "-1"
+        assert "display" not in (pointer.get("style") or "")
+        assert [t.name for t in soup.body.find_all(True)][:3] == ["a", "header", "p"]  # skip link, then it
         assert body.index(f'href="{base}llms.txt"') < len(body) * 0.02
 
 
