@@ -1,4 +1,5 @@
-"""Markdown twins of the HTML pages, for agents: models/<p>/<slug>.md, providers/<p>.md, docs/<page>.md.
+"""Markdown twins of the HTML pages, for agents: models/<p>/<slug>.md, providers/<p>.md, docs/<page>.md,
+and one per page of every listing (index.md for the catalog, pricing.md, pricing/page/2.md, ...).
 
 Rendered with the text environment (templates/*.md.j2, overridable per
 project). A twin is fetched on its own, away from the site, so every link in it
@@ -23,11 +24,6 @@ from generator.render.mdtext import blocks, clean_markdown, fence, rebaser
 from generator.render.snippets import PLACEHOLDER
 from generator.site import DocPage, ModelEntry, ProviderEntry, Site, paginate, reader_order
 from generator.write import Output
-
-
-def folder_of(path: str) -> str:
-    """Return the site folder of a file path: "models/a/b.md" -> "models/a/"."""
-    return path.rpartition("/")[0] + "/" if "/" in path else ""
 
 
 def fee_note(site: Site) -> str:
