@@ -467,7 +467,7 @@ def _write_site(ctx: RenderContext, site: Site, out: Path, memo: Memo | None, ol
 
 
 def _link_models(old: Path, writer: SiteWriter, models: list[ModelEntry], memo: Memo | None) -> list[ModelEntry]:
-    """Hard-link unchanged models' three files from the previous site; return those linked.
+    """Hard-link unchanged models' files from the previous site; return those linked.
 
     A model whose files are not all there any more, or not the ones the last build wrote
     (size, mtime or inode differ: edited or replaced by hand), is rendered instead.
