@@ -69,7 +69,7 @@ class BuildReport:
 # --- what gets rendered ------------------------------------------------------------------------
 
 def model_outputs(ctx: RenderContext, m: ModelEntry) -> list[Output]:
-    """Return the three files of one model: its page, its Markdown twin and its JSON twin."""
+    """Return the files of one model: its page, its Markdown twin (at both URLs) and its JSON twin."""
     from .render import data, pages, twins
 
     tpl = ctx.text.get_template("model.md.j2")
@@ -79,7 +79,7 @@ def model_outputs(ctx: RenderContext, m: ModelEntry) -> list[Output]:
     with timings("render: model twins"):
         md = twins.model_twin(ctx, m, tpl, fenced)
         js = data.model_json(ctx.site, m)
-    return [page, md, js]
+    return [page, md, twins.index_twin(m.path, md), js]
 
 
 def site_producers():
@@ -92,7 +92,7 @@ def site_producers():
         ("listings", pages.collections_index), ("listings", pages.pricing_page),
         ("listings", pages.compare_page), ("listings", pages.leaderboard_page),
         ("docs", pages.doc_pages), ("docs", pages.not_found_page),
-        ("twins", twins.provider_twins), ("twins", twins.doc_twins),
+        ("twins", twins.provider_twins), ("twins", twins.doc_twins), ("twins", twins.listing_twins),
         ("api json", data.api_files), ("llms.txt", llms.llms_files),
         ("openapi", openapi.openapi_files), ("sitemap+feed", feeds.feed_files),
         ("history", pages.changelog_pages), ("history", pages.removed_model_pages),
@@ -487,7 +487,7 @@ def _write_site(ctx: RenderContext, site: Site, out: Path, memo: Memo | None, ol
 
 
 def _link_models(old: Path, writer: SiteWriter, models: list[ModelEntry], memo: Memo | None) -> list[ModelEntry]:
-    """Hard-link unchanged models' three files from the previous site; return those linked.
+    """Hard-link unchanged models' files from the previous site; return those linked.
 
     A model whose files are not all there any more, or not the ones the last build wrote
     (size, mtime or inode differ: edited or replaced by hand), is rendered instead.
@@ -500,7 +500,7 @@ def _link_models(old: Path, writer: SiteWriter, models: list[ModelEntry], memo: 
 
     jobs = []
     for m in models:
-        names = (m.path + "index.html", m.md_path, m.json_path)
+        names = (m.path + "index.html", m.md_path, m.path + "index.md", m.json_path)
         for name in names:
             writer.reserve(name)
         jobs.append((m, names))

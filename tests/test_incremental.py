@@ -180,8 +180,8 @@ def test_unchanged_models_are_linked_not_rendered(seed_project, tmp_path):
     # the renamed model, and the few pages that list it (siblings), are rendered again
     assert 1 <= second.rendered < second.models // 2
     kept = [p for p, ino in inodes.items() if p.exists() and p.stat().st_ino == ino]
-    # unchanged models' three files are the previous build's files, hard-linked into the new one
-    assert len(kept) == 3 * (second.models - second.rendered)
+    # unchanged models' four files (page, twin at both URLs, JSON) are the previous build's, hard-linked
+    assert len(kept) == 4 * (second.models - second.rendered)
 
 
 def test_nothing_changed_is_a_no_op(seed_project, tmp_path, monkeypatch):

@@ -24,7 +24,8 @@ from tests.machine_catalog import built_machine, fast_site
 from generator.catalog import load_catalog
 from generator.render import markdown as md
 from generator.render.context import RenderContext
-from generator.render.llms import INDEX_PATH, LIMIT, llms_files, root_llms
+from generator.render.llms import (FULL_LIMIT, INDEX_PATH, LIMIT, llms_files, llms_full, provider_full_path,
+                                  root_llms, size)
 from generator.records import schema
 from generator.records.load import Records
 from generator.site import build_site
@@ -74,6 +75,8 @@ def html_of(path: str) -> str | None:
     """Return the HTML page a site path stands for (a Markdown twin stands for its page)."""
     if path == "" or path.endswith("/"):
         return path + "index.html"
+    if path == "index.md":  # the catalog's twin
+        return "index.html"
     if path.endswith(".md"):
         return path[:-3] + "/index.html"
     if path.endswith(".html"):
@@ -124,10 +127,16 @@ def test_root_llms_txt_format(name):
     assert f"Authorization: Bearer ${c['api']['key_env']}" in parsed.info
     urls = section_urls(parsed)
     base = base_url(site)
-    assert urls["API"][:3] == [base + "openapi.json", base + "openapi.yaml", base + "api/models.json"]
-    assert base + "llms-full.txt" in urls["Optional"] and base + "sitemap.xml" in urls["Optional"]
-    for page in ("", "pricing/", "compare/", "leaderboard/"):
-        assert base + page in urls["Optional"]
+    assert urls["API"] == [base + "api.md"]  # a Markdown page that lists the machine files
+    api = (site / "api.md").read_text(encoding="utf-8")
+    for path in ("openapi.json", "openapi.yaml", "api/models.json", "schema/model.json", "sitemap.xml", "feed.xml"):
+        assert f"]({base}{path}): " in api
+    assert base + "llms-full.txt" in urls["Optional"]
+    for twin in ("index.md", "pricing.md", "compare.md", "leaderboard.md", "providers.md", "collections.md"):
+        assert base + twin in urls["Optional"]  # every listing as its Markdown twin
+    external = {u.replace("(", "%28").replace(")", "%29") for u in c.get("links", {}).values()}
+    links = [u for us in urls.values() for u in us if u.startswith(base) and u not in external]
+    assert [u for u in links if not u.endswith((".md", ".txt"))] == []
     assert urls["Models: Meta"] == sorted(urls["Models: Meta"])
     assert all(u.startswith(base + "models/meta/") and u.endswith(".md") for u in urls["Models: Meta"])
 
@@ -162,7 +171,7 @@ def test_every_provider_has_its_own_llms_txt(name):
         listed = [u for name, us in urls.items() if name.startswith("Models") for u in us]
         assert listed == [base + m + ".md" for m in models]  # in id order
         assert base + f"providers/{pid}.md" in urls["Optional"]
-        assert base + f"providers/{pid}/" in urls["Optional"]
+        assert all(u.endswith((".md", ".txt")) for u in urls["Optional"])  # no HTML page
 
 
 def test_hostile_record_text_keeps_every_line_in_place():
@@ -243,7 +252,7 @@ def test_ten_thousand_models_nest_under_the_bound(ten_thousand):
     assert {m.md_path for m in site.models} <= linked
     assert {p.llms_path for p in site.providers} == set(depth) - {"llms.txt"}
     for p in site.providers:
-        assert p.md_path in linked and p.path in linked
+        assert p.md_path in linked
     assert {d.path for d in site.docs} <= {html_of(p)[: -len("index.html")] for p in linked if html_of(p)}
 
 
@@ -283,3 +292,23 @@ def test_few_providers_with_long_names_drop_notes_first():
     assert root.level.startswith("nested") and root.index is None
     assert len(root.text.encode("utf-8")) < LIMIT
     assert len(section_urls(check_llms(root.text))["Models"]) == 300
+
+
+def test_llms_full_past_its_bound_is_one_file_per_provider():
+    """llms-full.txt is bounded like llms.txt: past FULL_LIMIT it keeps the docs and links one full
+    file per provider, which together hold every model's entry."""
+    project = built_machine().parent
+    site, _ = load_catalog(project)
+    whole, none = llms_full(site)
+    assert none == {} and size(whole) < FULL_LIMIT
+    full, files = llms_full(site, limit=size(whole))  # just past the bound
+    assert size(full) < size(whole) and "## Docs: " in full
+    assert set(files) == {provider_full_path(p) for p in site.providers}
+    providers = full.split("\n## Providers\n\n", 1)[1]
+    assert re.findall(r"^- \[[^\]]+\]\(([^)]+)\): ", providers, re.M) == \
+        [site.absolute(provider_full_path(p)) for p in site.providers]
+    for p in site.providers:
+        text = files[provider_full_path(p)]
+        assert text.startswith("# ") and [ln[6:] for ln in text.splitlines() if ln.startswith("- id: ")] == \
+            [m.id for m in p.models]
+    assert "- id: " not in full

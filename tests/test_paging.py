@@ -113,7 +113,7 @@ def test_no_html_page_over_256_kb_and_the_weight_does_not_grow():
     largest, small = _largest_listing_page(site), _largest_listing_page(built_generated(SMALL))
     assert largest < LIMIT / 2, largest
     assert largest < small * 1.25, (largest, small)
-    assert len(list((site / "page").iterdir())) == -(-BIG // PAGE_SIZE) - 1  # page/2/ .. page/12/
+    assert len([p for p in (site / "page").iterdir() if p.is_dir()]) == -(-BIG // PAGE_SIZE) - 1  # page/2/ .. page/12/
 
 
 def test_every_model_is_reachable_by_page_links_alone():

@@ -26,6 +26,7 @@ from generator.render.context import RenderContext
 from generator.render.machine import MACHINE_PRODUCERS
 from generator.render.mdtext import blocks
 from generator.render.snippets import make_snippets
+from generator.site import PAGE_SIZE, reader_order
 
 SITES = {"example": lambda: built("example"), "project": lambda: built("project"), "machine": built_machine}
 MODEL_SECTIONS = {"Stats", "Description", "Pricing", "Use this model", "Quickstart", "Capabilities", "Strengths",
@@ -46,6 +47,13 @@ def load(name: str):
     site_dir = SITES[name]()
     site, _ = load_catalog(site_dir.parent)
     return site_dir, site
+
+
+def after_pointer(text: str, site) -> str:
+    """Return a twin's text after the llms.txt pointer it must open with."""
+    first, rest = text.split("\n\n", 1)
+    assert first.startswith("> ") and f"]({site.absolute('llms.txt')})" in first, first
+    return rest
 
 
 def outside_code(text: str) -> list[str]:
@@ -79,7 +87,7 @@ def test_model_markdown_figures_equal_the_record(name):
     snippets = make_snippets(site.record, site.build_date)
     for m in site.models:
         rec = m.record
-        text = (site_dir / m.md_path).read_text(encoding="utf-8")
+        text = after_pointer((site_dir / m.md_path).read_text(encoding="utf-8"), site)
         assert text.splitlines()[0] == f"# {md.inline_text(rec.name)}"
         stats = stats_table(text)
         assert stats["Model id"] == f"`{m.id}`"
@@ -130,7 +138,8 @@ def test_model_markdown_structure_holds_against_record_text(name):
         still_open: list = []
         lines = [line for in_code, line in blocks(text, still_open) if not in_code]
         assert still_open == [None], f"{m.md_path}: a code fence is left open"
-        assert [line for line in lines if line.startswith("# ")] == [lines[0]]
+        assert lines[0].startswith("> ") and lines[1] == ""  # the llms.txt pointer, then the title
+        assert [line for line in lines if line.startswith("# ")] == [lines[2]]
         sections = [line[3:] for line in lines if line.startswith("## ")]
         assert set(sections) <= MODEL_SECTIONS and len(sections) == len(set(sections)), sections
         for line in lines:  # no raw HTML outside code: an unescaped "<" opens only an autolink
@@ -151,48 +160,53 @@ def test_hostile_description_is_defused_and_rebased():
     assert "Intro  text." in description  # the raw <img> is dropped, as on the HTML page; its text stays
     assert "img" not in description and "onerror" not in description
     assert "### Top" in description  # "# Top" shifted below the twin's sections
-    assert "[pricing](../../pricing/index.html)" in description  # written for models/evil/bad-model/
+    # written for models/evil/bad-model/, made absolute
+    assert f"[pricing]({site.absolute('pricing/')})" in description
     assert "```\nunclosed &lt;b>" not in description and "```\nunclosed <b>\n```" in description
 
 
 @pytest.mark.parametrize("name", SITES)
 def test_markdown_twins_links_resolve(name):
-    site_dir, _ = load(name)
+    """Every link of every twin is absolute (a twin is read away from the site); those into the site resolve."""
+    site_dir, site = load(name)
     twins = [p for p in site_dir.rglob("*.md")]
     assert twins
     for twin in twins:
-        folder = twin.parent.relative_to(site_dir).as_posix()
         for in_code, line in blocks(twin.read_text(encoding="utf-8")):
             if in_code:
                 continue
             for target in re.findall(r"\]\(([^)\s]+)\)", re.sub(r"`+[^`]*`+", "", line)):
-                if re.match(r"^[a-z]+:", target) or target.startswith(("#", "<")):
+                if target.startswith(("#", "mailto:")):
                     continue
-                path = posixpath.normpath(posixpath.join(folder, target.split("#")[0]))
-                assert not path.startswith(".."), (twin, target)
-                assert (site_dir / path).is_file(), f"{twin.relative_to(site_dir)}: {target}"
+                assert re.match(r"^<?https?://", target), f"{twin.relative_to(site_dir)}: {target}"
+                path = target[len(site.url):].split("#")[0].split("?")[0]
+                # a link into the site resolves (not those to site.yaml's pages, under the same host)
+                if target.startswith(site.url) and (path == "" or path.endswith(("/", ".md", ".json", ".txt", ".html"))):
+                    path = path + "index.html" if path == "" or path.endswith("/") else path
+                    assert (site_dir / path).is_file(), f"{twin.relative_to(site_dir)}: {target}"
 
 
 @pytest.mark.parametrize("name", SITES)
 def test_provider_markdown_links_each_model(name):
     site_dir, site = load(name)
     for p in site.providers:
-        text = (site_dir / p.md_path).read_text(encoding="utf-8")
+        text = after_pointer((site_dir / p.md_path).read_text(encoding="utf-8"), site)
         assert text.startswith(f"# {md.inline_text(p.name)} models on ")
         links = re.findall(r"^\| \[.*\]\(([^)]+)\) \| `([^`]+)` \| (\S+) \| (\S+) \|", text, re.M)
-        assert [(target, mid) for target, mid, _, _ in links] == \
-            [(posixpath.relpath(m.md_path, "providers"), m.id) for m in p.models]
-        for (_, _, pin, pout), m in zip(links, p.models):
+        shown = reader_order(p.models)[:PAGE_SIZE]  # the first page, in the HTML page's order
+        assert [(target, mid) for target, mid, _, _ in links] == [(site.absolute(m.md_path), m.id) for m in shown]
+        for (_, _, pin, pout), m in zip(links, shown):
             assert (pin, pout) == (formats.price(m.record.pricing.input), formats.price(m.record.pricing.output))
 
 
 def test_docs_twins_carry_the_source_under_a_title():
     site_dir, site = load("machine")
     for d in site.docs:
-        text = (site_dir / "docs" / f"{d.id}.md").read_text(encoding="utf-8")
+        text = after_pointer((site_dir / "docs" / f"{d.id}.md").read_text(encoding="utf-8"), site)
         first = text.splitlines()[0]
         assert first.startswith("# ") and d.title.split("[")[0].strip() in first
-    assert "See the [pricing](../pricing/index.html) and the [billing page](billing/index.html)." in \
+    assert (f"See the [pricing]({site.absolute('pricing/')}) and the "
+            f"[billing page]({site.absolute('docs/billing/')}).") in \
         (site_dir / "docs" / "quickstart.md").read_text(encoding="utf-8")
 
 

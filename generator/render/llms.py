@@ -10,6 +10,12 @@ LIMIT characters (and bytes) at any catalog size by stepping down a ladder:
 3. past that (thousands of providers) the largest providers and the pages that
    fit, plus a line to `llms-index.txt`, the same index without the bound.
 
+Every link leads to Markdown (or another llms.txt): the listings to their
+Markdown twins, the API and machine files (OpenAPI, JSON, sitemap, feed) to
+API_PAGE, a Markdown page that lists them. llms-full.txt is bounded too: past
+FULL_LIMIT it keeps the docs and links one providers/<p>/llms-full.txt per
+provider instead of listing every model.
+
 Every text from a record goes through markdown.inline_text (newlines folded,
 Markdown syntax escaped); link titles also lose their square brackets, which
 no llms.txt reader can take inside `[...]`. URLs are built from validated ids.
@@ -33,6 +39,12 @@ from ..write import Output
 LIMIT = 50_000  # llms.txt stays strictly below this many characters and bytes
 INDEX_PATH = "llms-index.txt"  # the unbounded index, written only when the root cannot hold it
 FULL_PATH = "llms-full.txt"
+FULL_LIMIT = 500_000  # llms-full.txt lists every model only below this many bytes (~125,000 tokens)
+API_PAGE = "api.md"  # the API and machine files, as a Markdown page
+# Labels of site.yaml `links` keys (the same as templates/_macros.html link_label).
+LINK_LABELS = {"api_reference": "API reference", "api": "API", "docs": "Docs", "faq": "FAQ", "github": "GitHub",
+               "huggingface": "Hugging Face", "hf": "Hugging Face", "model_card": "Model card", "arxiv": "arXiv",
+               "status": "Status page"}
 
 
 # --- text pieces ---------------------------------------------------------------
@@ -135,14 +147,26 @@ def model_section_names(site: Site) -> dict[str, str]:
 
 
 def api_lines(site: Site) -> list[str]:
+    return [line("API and machine-readable files", site.absolute(API_PAGE),
+                 "the OpenAPI 3.1 spec (JSON and YAML), every model as JSON, the model JSON Schema, "
+                 "the sitemap and the feed, each described")]
+
+
+def machine_files(site: Site) -> list[tuple[str, str, str]]:
+    """Return (title, site path, note) of every machine-readable file, as API_PAGE lists them."""
     return [
-        line("OpenAPI spec (JSON)", site.absolute("openapi.json"),
-             "OpenAPI 3.1 of the gateway: chat completions (JSON and server-sent events), models, every error"),
-        line("OpenAPI spec (YAML)", site.absolute("openapi.yaml"), "the same specification as YAML"),
-        line("Models as JSON", site.absolute(MODELS_PATH),
-             "every model with prices, limits and capabilities, in the shape of GET /models"),
-        line("Model JSON Schema", site.absolute(SCHEMA_PATH), "the schema of each model's JSON document"),
+        ("OpenAPI spec (JSON)", "openapi.json",
+         "OpenAPI 3.1 of the gateway: chat completions (JSON and server-sent events), models, every error"),
+        ("OpenAPI spec (YAML)", "openapi.yaml", "the same specification as YAML"),
+        ("Models as JSON", MODELS_PATH, "every model with prices, limits and capabilities, in the shape of GET /models"),
+        ("Model JSON Schema", SCHEMA_PATH, "the schema of each model's JSON document"),
+        ("Sitemap", "sitemap.xml", "every HTML page"),
+        ("New models feed", "feed.xml", "Atom feed of the newest models"),
     ]
+
+
+def link_label(name: str) -> str:
+    return LINK_LABELS.get(name) or name.replace("_", " ").replace("-", " ").capitalize()
 
 
 def docs_lines(site: Site) -> list[str]:
@@ -150,26 +174,26 @@ def docs_lines(site: Site) -> list[str]:
 
 
 def page_lines(site: Site) -> list[str]:
-    """Return the Optional lines every root has: the full file, the sitemap, the HTML overviews."""
+    """Return the Optional lines every root has: the full file and the listings, as Markdown."""
+    from .twins import twin_of
+
     lines = [
         line("llms-full.txt", site.absolute(FULL_PATH), "every docs page and every model in one file"),
-        line("Sitemap", site.absolute("sitemap.xml"), "every HTML page"),
-        line("New models feed", site.absolute("feed.xml"), "Atom feed of the newest models"),
-        line("Model catalog", site.absolute(""), "every model, searchable and sortable (HTML)"),
-        line("Providers", site.absolute("providers/"), "every provider and its number of models (HTML)"),
-        line("Collections", site.absolute("collections/"), "every collection of models (HTML)"),
-        line("Pricing", site.absolute("pricing/"), "every model's prices (HTML)"),
-        line("Compare", site.absolute("compare/"), "models side by side (HTML)"),
+        line("Model catalog", site.absolute(twin_of("")), "every model, most used first (Markdown)"),
+        line("Providers", site.absolute(twin_of("providers/")), "every provider and its number of models (Markdown)"),
+        line("Collections", site.absolute(twin_of("collections/")), "every collection of models (Markdown)"),
+        line("Pricing", site.absolute(twin_of("pricing/")), "every model's prices (Markdown)"),
+        line("Compare", site.absolute(twin_of("compare/")), "how to compare models side by side (Markdown)"),
     ]
     if site.leaderboard:  # the page exists only when some record has usage
-        lines.append(line("Leaderboard", site.absolute("leaderboard/"), "models ranked by usage (HTML)"))
+        lines.append(line("Leaderboard", site.absolute(twin_of("leaderboard/")), "models ranked by usage (Markdown)"))
     for c in site.collections:
         n = len(c.models)
-        lines.append(line(title(f"Collection: {c.title}", c.id), site.absolute(c.path),
+        lines.append(line(title(f"Collection: {c.title}", c.id), site.absolute(twin_of(c.path)),
                           note(c.description or f"{n:,} model{'' if n == 1 else 's'}")))
     for name, url in sorted(site.record.links.items()):
         if "{model}" not in url:
-            lines.append(line(title(name.replace("_", " ").capitalize(), name), url, "external"))
+            lines.append(line(title(link_label(name), name), url, f"{note(site.name, 80)} {link_label(name)}, on the web"))
     return lines
 
 
@@ -302,27 +326,71 @@ def provider_llms(site: Site, p: ProviderEntry, model_lines: dict[str, str], sec
     if lines:
         parts.append(section(section_name, lines))
     optional = provider_page_lines(site, p) + [
-        line(title(f"{p.name} models (HTML)", p.id), site.absolute(p.path), "the provider page"),
         line(title(f"{site.name} llms.txt", "llms.txt"), site.absolute("llms.txt"), "every provider and page"),
     ]
     parts.append(section("Optional", optional))
     return "\n".join(parts)
 
 
-def llms_full(site: Site) -> str:
-    """Return llms-full.txt: the docs pages inlined, then a compact entry for every model."""
+def llms_full(site: Site, limit: int = FULL_LIMIT) -> tuple[str, dict[str, str]]:
+    """Return llms-full.txt and the per-provider full files it links (none below the bound).
+
+    Below limit bytes it inlines every docs page, then a compact entry for every model;
+    past it, the docs and one line per provider, linking providers/<p>/llms-full.txt.
+    """
     example = site.models[0].id if site.models else None
-    out = [head(f"{site.name}: full catalog", summary_of(site), details(
-        site, example, f"This file inlines every docs page, then lists all {len(site.models):,} models; "
-                       f"the index is {site.absolute('llms.txt')}."))]
+    docs = []
     for d in site.docs:
         body = clean_markdown(d.body, shift=2, rebase=rebaser(d.path, absolute=site.absolute))
         body = _drop_title(body, d.title)
-        out.append(f"## Docs: {md.inline_text(clip(d.title, 200))}\n\nSource: {site.absolute(doc_md_path(d))}\n\n"
-                   f"{body}\n")
-    out.append(f"## Models\n\n{len(site.models):,} models, by id. Prices are USD per 1M tokens.\n")
+        docs.append(f"## Docs: {md.inline_text(clip(d.title, 200))}\n\nSource: {site.absolute(doc_md_path(d))}\n\n"
+                    f"{body}\n")
+    n = len(site.models)
+    out = [head(f"{site.name}: full catalog", summary_of(site), details(
+        site, example, f"This file inlines every docs page, then lists all {n:,} models; "
+                       f"the index is {site.absolute('llms.txt')}."))] + docs
+    out.append(f"## Models\n\n{n:,} models, by id. Prices are USD per 1M tokens.\n")
     out.extend(model_entry(site, m) for m in site.models)
+    text = "\n".join(out)
+    if size(text) < limit:
+        return text, {}
+    out = [head(f"{site.name}: full catalog", summary_of(site), details(
+        site, example, f"This file inlines every docs page. The {n:,} models are too many for one file: "
+                       f"each provider's full file below lists its models; the index is "
+                       f"{site.absolute('llms.txt')}."))] + docs
+    lines = [line(title(p.name, p.id), site.absolute(provider_full_path(p)), provider_note(p, 1))
+             for p in site.providers]
+    out.append(section("Providers", lines))
+    files = {provider_full_path(p): provider_full(site, p) for p in site.providers}
+    return "\n".join(out), files
+
+
+def provider_full_path(p: ProviderEntry) -> str:
+    return f"providers/{p.id}/{FULL_PATH}"
+
+
+def provider_full(site: Site, p: ProviderEntry) -> str:
+    """Return providers/<p>/llms-full.txt: a compact entry for every model of one provider."""
+    n = len(p.models)
+    example = p.models[0].id if p.models else None
+    out = [head(f"{p.name} models on {site.name}: full list",
+                f"{n:,} model{'' if n == 1 else 's'} from {p.name}, callable through {site.name}'s "
+                "OpenAI-compatible API.",
+                details(site, example, f"This file lists the {n:,} {note(p.name, 100)} "
+                                       f"model{'' if n == 1 else 's'}; the index is {site.absolute('llms.txt')}."))]
+    out.append(f"## Models\n\n{n:,} models, by id. Prices are USD per 1M tokens.\n")
+    out.extend(model_entry(site, m) for m in p.models)
     return "\n".join(out)
+
+
+def api_page(site: Site) -> str:
+    """Return API_PAGE: the API in a paragraph and every machine-readable file, linked and described."""
+    from .twins import pointer
+
+    example = site.models[0].id if site.models else None
+    lines = [line(t, site.absolute(path), n) for t, path, n in machine_files(site)]
+    return (pointer(site) + f"# {md.inline_text(clip(site.name, 200))} API and machine-readable files\n\n"
+            f"{details(site, example)}\n\n" + section("Files", lines))
 
 
 def _drop_title(body: str, doc_title: str) -> str:
@@ -378,7 +446,8 @@ def model_entry(site: Site, m: ModelEntry) -> str:
 
 
 def llms_files(ctx: RenderContext) -> Iterator[Output]:
-    """Yield llms.txt, every providers/<p>/llms.txt, llms-index.txt if needed, and llms-full.txt."""
+    """Yield llms.txt, every providers/<p>/llms.txt, llms-index.txt if needed, llms-full.txt (and its
+    per-provider files past its bound) and API_PAGE."""
     site = ctx.site
     model_lines = {m.id: model_line(site, m) for m in site.models}
     root = root_llms(site, model_lines)
@@ -388,7 +457,11 @@ def llms_files(ctx: RenderContext) -> Iterator[Output]:
     names = model_section_names(site)
     for p in site.providers:
         yield Output(p.llms_path, provider_llms(site, p, model_lines, names[p.id]).encode("utf-8"))
-    yield Output(FULL_PATH, llms_full(site).encode("utf-8"))
+    full, per_provider = llms_full(site)
+    yield Output(FULL_PATH, full.encode("utf-8"))
+    for path, text in per_provider.items():
+        yield Output(path, text.encode("utf-8"))
+    yield Output(API_PAGE, api_page(site).encode("utf-8"))
 
 
 LLMS_PRODUCERS = (llms_files,)

@@ -4,9 +4,9 @@ MACHINE_PRODUCERS is the ordered tuple generator.build runs after the HTML
 pages; each producer takes the RenderContext and yields Outputs. The work is
 split by format:
 
-- generator.render.twins: models/<p>/<slug>.md, providers/<p>.md, docs/<page>.md
+- generator.render.twins: models/<p>/<slug>.md, providers/<p>.md, docs/<page>.md, every listing's twin
 - generator.render.data: models/<p>/<slug>.json, api/models.json, schema/model.json
-- generator.render.llms: llms.txt, providers/<p>/llms.txt, llms-full.txt (llms-index.txt if needed)
+- generator.render.llms: llms.txt, providers/<p>/llms.txt, llms-full.txt (llms-index.txt if needed), api.md
 - generator.render.openapi: openapi.json, openapi.yaml
 - generator.render.feeds: sitemap.xml, robots.txt, feed.xml
 """

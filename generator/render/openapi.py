@@ -3,7 +3,9 @@
 `POST /chat/completions` (JSON or server-sent events), `GET /models`,
 `GET /models/{model}`, and every error of site.yaml with its status, an
 `{error: {message, type, code}}` body and its headers (Retry-After and the
-like). `model` enumerates the catalog. Model objects have the shape of the
+like). `model` is named by the pattern of a model id and by reference to
+api/models.json, which lists the catalog (not by an enum, which would grow the
+spec with the catalog: 1,500 ids are 65,000 characters). Model objects have the shape of the
 published model documents (generator.render.data), whose pydantic schema is
 hoisted into components. Examples come from the catalog's first model and the
 page snippets, so the spec, the pages and the SDK quickstart agree.
@@ -31,17 +33,20 @@ def ref(name: str) -> dict:
     return {"$ref": REF.format(model=name)}
 
 
+MODEL_ID_PATTERN = r"^[a-z0-9][a-z0-9._-]*/[a-z0-9][a-z0-9._-]*$"  # generator.records.schema.ModelId
+
+
 def _nullable(schema: dict) -> dict:
     return {"anyOf": [schema, {"type": "null"}]}
 
 
 def chat_schemas(site: Site) -> dict:
     """Return the request, response and chunk schemas of chat completions."""
-    ids = [m.id for m in site.models]
-    model = {"type": "string", "description": "Id of the model to use, as listed in the catalog "
-                                             f"({site.absolute('api/models.json')})."}
-    if ids:
-        model["enum"] = ids
+    model = {"type": "string", "pattern": MODEL_ID_PATTERN, "maxLength": 201,
+             "description": "Id of the model to use, <provider>/<model>, one of those listed in "
+                            f"{site.absolute('api/models.json')} (GET /models)."}
+    if site.models:
+        model["examples"] = [site.models[0].id]
     ex = site.api.example_request
     message = {
         "type": "object",

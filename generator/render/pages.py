@@ -17,6 +17,7 @@ from markupsafe import Markup
 from . import markdown as md
 from .context import Breadcrumb, PageInfo, RenderContext
 from .env import relative
+from .twins import twin_of
 from ..site import CollectionEntry, ModelEntry, ProviderEntry, paginate, reader_order
 from ..write import Output
 
@@ -126,7 +127,7 @@ def listing_pages(ctx: RenderContext, template: str, items, first: PageInfo, **e
     ListingPage as `listing` (its rows, and prev/next for rel links and the pager)."""
     for lp in paginate(items, first.path):
         page = first if lp.number == 1 else dataclasses.replace(
-            first, path=lp.path, title=f"{first.title} — page {lp.number} of {lp.count}", jsonld=[],
+            first, path=lp.path, md_twin=twin_of(lp.path) if first.md_twin else None, title=f"{first.title} — page {lp.number} of {lp.count}", jsonld=[],
             breadcrumbs=first.breadcrumbs[:-1] + (Breadcrumb(first.breadcrumbs[-1].title, first.path),
                                                   Breadcrumb(f"Page {lp.number}", None))
             if first.breadcrumbs else ())
@@ -137,7 +138,8 @@ def catalog_page(ctx: RenderContext) -> Iterator[Output]:
     site = ctx.site
     page = PageInfo(path="", title=f"{site.name} model catalog — {len(site.models):,} models, prices and context",
                     description=_clip(site.record.tagline or f"Every model on {site.name}: prices, context windows, "
-                                      "capabilities and API."), kind="catalog")
+                                      "capabilities and API."), kind="catalog",
+                    md_twin=twin_of(""))
     yield from listing_pages(ctx, "catalog.html", listed(ctx), page)
 
 
@@ -160,7 +162,8 @@ def providers_index(ctx: RenderContext) -> Iterator[Output]:
     site = ctx.site
     page = PageInfo(path="providers/", title=f"Providers — {len(site.providers):,} on {site.name}",
                     description=f"Every provider on {site.name} and how many models each serves.",
-                    kind="providers", breadcrumbs=(Breadcrumb("Models", ""), Breadcrumb("Providers", None)))
+                    kind="providers", md_twin=twin_of("providers/"),
+                    breadcrumbs=(Breadcrumb("Models", ""), Breadcrumb("Providers", None)))
     yield from listing_pages(ctx, "providers.html", site.providers, page)
 
 
@@ -173,7 +176,8 @@ def collection_page(ctx: RenderContext, c: CollectionEntry) -> Iterator[Output]:
     site = ctx.site
     page = PageInfo(path=c.path, title=f"{c.title} · {site.name}",
                     description=_clip(md.plain_text(c.description) or f"{c.title} on {site.name}."),
-                    kind="collection", breadcrumbs=(Breadcrumb("Models", ""), Breadcrumb("Collections", "collections/"),
+                    kind="collection", md_twin=twin_of(c.path),
+                    breadcrumbs=(Breadcrumb("Models", ""), Breadcrumb("Collections", "collections/"),
                                                     Breadcrumb(c.title, None)))
     yield from listing_pages(ctx, "collection.html", reader_order(c.models), page, collection=c)
 
@@ -182,7 +186,8 @@ def collections_index(ctx: RenderContext) -> Iterator[Output]:
     site = ctx.site
     page = PageInfo(path="collections/", title=f"Collections · {site.name}",
                     description=f"Every collection of models on {site.name}.",
-                    kind="collections", breadcrumbs=(Breadcrumb("Models", ""), Breadcrumb("Collections", None)))
+                    kind="collections", md_twin=twin_of("collections/"),
+                    breadcrumbs=(Breadcrumb("Models", ""), Breadcrumb("Collections", None)))
     yield from listing_pages(ctx, "collections.html", site.collections, page)
 
 
@@ -191,7 +196,8 @@ def pricing_page(ctx: RenderContext) -> Iterator[Output]:
     page = PageInfo(path="pricing/", title=f"Model pricing per 1M tokens · {site.name}",
                     description=f"Input and output prices of all {len(site.models):,} models on {site.name}, "
                                 "with a monthly cost calculator.",
-                    kind="pricing", breadcrumbs=(Breadcrumb("Models", ""), Breadcrumb("Pricing", None)))
+                    kind="pricing", md_twin=twin_of("pricing/"),
+                    breadcrumbs=(Breadcrumb("Models", ""), Breadcrumb("Pricing", None)))
     yield from listing_pages(ctx, "pricing.html", listed(ctx), page)
 
 
@@ -199,7 +205,8 @@ def compare_page(ctx: RenderContext) -> Iterator[Output]:
     site = ctx.site
     page = PageInfo(path="compare/", title=f"Compare models side by side · {site.name}",
                     description=f"Compare up to four models on {site.name}: prices, context, capabilities.",
-                    kind="compare", breadcrumbs=(Breadcrumb("Models", ""), Breadcrumb("Compare", None)))
+                    kind="compare", md_twin=twin_of("compare/"),
+                    breadcrumbs=(Breadcrumb("Models", ""), Breadcrumb("Compare", None)))
     yield render(ctx, "compare.html", page)
 
 
@@ -210,7 +217,8 @@ def leaderboard_page(ctx: RenderContext) -> Iterator[Output]:
         return
     page = PageInfo(path="leaderboard/", title=f"Model leaderboard by usage · {site.name}",
                     description=f"Models on {site.name} ranked by tokens processed, with share of tracked volume.",
-                    kind="leaderboard", breadcrumbs=(Breadcrumb("Models", ""), Breadcrumb("Leaderboard", None)))
+                    kind="leaderboard", md_twin=twin_of("leaderboard/"),
+                    breadcrumbs=(Breadcrumb("Models", ""), Breadcrumb("Leaderboard", None)))
     yield from listing_pages(ctx, "leaderboard.html", site.leaderboard, page)
 
 

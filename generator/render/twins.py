@@ -1,10 +1,14 @@
-"""Markdown twins of the HTML pages, for agents: models/<p>/<slug>.md, providers/<p>.md, docs/<page>.md.
+"""Markdown twins of the HTML pages, for agents: models/<p>/<slug>.md, providers/<p>.md, docs/<page>.md,
+and one per page of every listing (index.md for the catalog, pricing.md, pricing/page/2.md, ...).
 
 Rendered with the text environment (templates/*.md.j2, overridable per
-project). Each twin sits one folder above its HTML page, so its relative links
-are made from the twin's own folder, and links inside record Markdown (written
-for the HTML page) are rebased. tests/test_twins.py compares every figure of a
-twin with its record.
+project). A twin is fetched on its own, away from the site, so every link in it
+is an absolute URL (site.yaml `url` or `--base-url`), links inside record
+Markdown (written for the HTML page) included; and it opens with a pointer to
+the site's llms.txt. Each twin is written at both URLs agents try for a
+directory page: `<page>.md` (what `rel="alternate"` names) and
+`<page>/index.md`. tests/test_twins.py compares every figure of a twin with its
+record; tests/test_agents.py holds the links, the pointer and the two URLs.
 """
 
 from __future__ import annotations
@@ -13,18 +17,14 @@ import functools
 import re
 from collections.abc import Iterator
 
+from .. import formats
 from . import markdown as md
 from .context import RenderContext
 from .env import relative
 from .mdtext import blocks, clean_markdown, fence, rebaser
 from .snippets import PLACEHOLDER
-from ..site import DocPage, ModelEntry, ProviderEntry, Site
+from ..site import DocPage, ModelEntry, ProviderEntry, Site, paginate, reader_order
 from ..write import Output
-
-
-def folder_of(path: str) -> str:
-    """Return the site folder of a file path: "models/a/b.md" -> "models/a/"."""
-    return path.rpartition("/")[0] + "/" if "/" in path else ""
 
 
 def fee_note(site: Site) -> str:
@@ -32,13 +32,20 @@ def fee_note(site: Site) -> str:
     return site.fee_note
 
 
-def _twin_helpers(twin_path: str, page_path: str, shift: int):
-    folder = folder_of(twin_path)
+def pointer(site: Site) -> str:
+    """Return the blockquote that opens every Markdown twin: where the site's index for agents is."""
+    return (f"> For the complete index of {md.inline_text(site.name)}'s pages for agents, "
+            f"see [llms.txt]({site.absolute('llms.txt')}).\n\n")
 
-    def link(target: str) -> str:
-        return relative(target, folder)
 
-    rebase = rebaser(page_path, folder)
+def twin_of(path: str) -> str:
+    """Return the Markdown twin of an HTML page's site path: "pricing/" -> "pricing.md", "" -> "index.md"."""
+    return path.rstrip("/") + ".md" if path else "index.md"
+
+
+def _twin_helpers(site: Site, page_path: str, shift: int):
+    link = site.absolute
+    rebase = rebaser(page_path, absolute=site.absolute)
 
     def record_markdown(text: str | None) -> str:
         return clean_markdown(text, shift=shift, rebase=rebase)
@@ -50,7 +57,14 @@ def model_twins(ctx: RenderContext) -> Iterator[Output]:
     template = ctx.text.get_template("model.md.j2")
     fenced = fenced_snippets(ctx)
     for m in ctx.site.models:
-        yield model_twin(ctx, m, template, fenced)
+        out = model_twin(ctx, m, template, fenced)
+        yield out
+        yield index_twin(m.path, out)
+
+
+def index_twin(page_path: str, twin: Output) -> Output:
+    """Return the copy of a twin at <page>/index.md."""
+    return Output(page_path + "index.md", twin.data)
 
 
 @functools.lru_cache(maxsize=1)
@@ -75,25 +89,34 @@ def model_twin(ctx: RenderContext, m: ModelEntry, template=None, fenced: dict[st
     site = ctx.site
     template = template or ctx.text.get_template("model.md.j2")
     fenced = fenced if fenced is not None else fenced_snippets(ctx)
-    link, record_markdown = _twin_helpers(m.md_path, m.path, shift=2)
+    link, record_markdown = _twin_helpers(site, m.path, shift=2)
     code = {k: block.replace(PLACEHOLDER, m.id) for k, block in fenced.items()}
     text = template.render(site=site, m=m, rec=m.record, code=code, link=link, md=record_markdown,
-                           fee_note=fee_note(site), errors_table=errors_table(site))
-    return Output(m.md_path, _tidy(text).encode("utf-8"))
+                           twin_of=twin_of, fee_note=fee_note(site), errors_table=errors_table(site))
+    return Output(m.md_path, (pointer(site) + _tidy(text)).encode("utf-8"))
 
 
 def provider_twins(ctx: RenderContext) -> Iterator[Output]:
     template = ctx.text.get_template("provider.md.j2")
     for p in ctx.site.providers:
-        yield provider_twin(ctx, p, template)
+        yield from provider_twin_pages(ctx, p, template)
+
+
+def provider_twin_pages(ctx: RenderContext, p: ProviderEntry, template=None) -> Iterator[Output]:
+    """Yield providers/<provider>.md and the twins of the provider listing's other pages, at both URLs."""
+    template = template or ctx.text.get_template("provider.md.j2")
+    link, record_markdown = _twin_helpers(ctx.site, p.path, shift=2)
+    for lp in paginate(reader_order(p.models), p.path):
+        text = template.render(site=ctx.site, p=p, link=link, md=record_markdown, twin_of=twin_of,
+                               listing=lp, models=lp.items)
+        out = Output(twin_of(lp.path), (pointer(ctx.site) + _tidy(text)).encode("utf-8"))
+        yield out
+        yield index_twin(lp.path, out)
 
 
 def provider_twin(ctx: RenderContext, p: ProviderEntry, template=None) -> Output:
-    """Return providers/<provider>.md."""
-    template = template or ctx.text.get_template("provider.md.j2")
-    link, record_markdown = _twin_helpers(p.md_path, p.path, shift=2)
-    text = template.render(site=ctx.site, p=p, link=link, md=record_markdown)
-    return Output(p.md_path, _tidy(text).encode("utf-8"))
+    """Return providers/<provider>.md (the first page of the provider's listing)."""
+    return next(provider_twin_pages(ctx, p, template))
 
 
 def doc_md_path(d: DocPage) -> str:
@@ -104,9 +127,11 @@ def doc_twins(ctx: RenderContext) -> Iterator[Output]:
     template = ctx.text.get_template("doc.md.j2")
     for d in ctx.site.docs:
         path = doc_md_path(d)
-        body = doc_body(d, rebaser(d.path, folder_of(path)))
+        body = doc_body(d, rebaser(d.path, absolute=ctx.site.absolute))
         text = template.render(site=ctx.site, doc=d, body=body, starts_with_title=_starts_with_h1(body))
-        yield Output(path, _tidy(text).encode("utf-8"))
+        out = Output(path, (pointer(ctx.site) + _tidy(text)).encode("utf-8"))
+        yield out
+        yield index_twin(d.path, out)
 
 
 def doc_body(d: DocPage, rebase) -> str:
@@ -135,4 +160,123 @@ def _tidy(text: str) -> str:
     return "\n".join(out).strip("\n") + "\n"
 
 
-MARKDOWN_PRODUCERS = (model_twins, provider_twins, doc_twins)
+
+# --- listings --------------------------------------------------------------------------------
+
+def _model_cell(site: Site, m: ModelEntry) -> str:
+    return f"[{md.link_text(m.name)}]({site.absolute(m.md_path)})"
+
+
+CAP_SHORT = {"tool_calling": "Tools", "vision": "Vision", "json_mode": "JSON", "prompt_caching": "Caching",
+             "reasoning": "Reasoning", "structured_output": "Structured"}  # as templates/_model_list.html
+
+
+def _model_name_cell(site: Site, m: ModelEntry) -> str:
+    """Return a model's name (linking its twin), its status when not active and its id, as the HTML row shows them."""
+    status = "" if m.record.status == "active" else f" {m.record.status.capitalize()}"
+    return f"{_model_cell(site, m)}{status} `{m.id}`"
+
+
+def _model_columns(site: Site) -> list[str]:
+    """Return the columns of a table of models, those of the HTML listing (templates/_model_list.html)."""
+    return (["Model", "Provider", "Modalities in → out", "Capabilities", "Input $/1M", "Output $/1M", "Context",
+             "Max output"] + (["Usage tokens"] if site.leaderboard else []) + ["Released"])
+
+
+def _model_rows(site: Site, models) -> list[list[str]]:
+    rows = []
+    for m in models:
+        rec = m.record
+        caps = [CAP_SHORT[k] for k, _, yes in m.capabilities if yes and k in CAP_SHORT]
+        if not rec.capabilities.streaming:
+            caps.append("No streaming")
+        row = [_model_name_cell(site, m), md.table_cell(m.provider.name),
+               f"{', '.join(rec.modalities.input)} → {', '.join(rec.modalities.output)}", " ".join(caps),
+               formats.price(rec.pricing.input), formats.price(rec.pricing.output),
+               formats.tokens(rec.limits.context), formats.tokens(rec.limits.max_output)]
+        if site.leaderboard:
+            row.append(formats.count(rec.usage.tokens) if rec.usage else "—")
+        rows.append(row + [rec.released.isoformat()])
+    return rows
+
+
+def listing_twins(ctx: RenderContext) -> Iterator[Output]:
+    """Yield the Markdown twin of every page of every listing, at both URLs, and compare's.
+
+    The catalog, pricing and leaderboard, the providers and collections indexes and each
+    collection: paged as their HTML pages are (generator.site.paginate), each page linking
+    its neighbours. A provider's listing is its provider twin (provider_twins)."""
+    from .pages import listed
+
+    site = ctx.site
+    template = ctx.text.get_template("listing.md.j2")
+    price_note = "Prices are USD per 1M tokens; context in tokens."
+    fee = fee_note(site)
+    models = listed(ctx)
+
+    def pages(base, items, title, intro, columns, rows_of, noun=("model", "models"), caption=""):
+        for lp in paginate(items, base):
+            text = template.render(site=site, listing=lp, title=title, intro=intro, columns=columns, caption=caption,
+                                   rows=rows_of(lp.items), noun=noun[0], nouns=noun[1], link=site.absolute,
+                                   twin_of=twin_of)
+            out = Output(twin_of(lp.path), (pointer(site) + _tidy(text)).encode("utf-8"))
+            yield out
+            if lp.path:
+                yield index_twin(lp.path, out)
+
+    order = "most used first, then newest" if site.leaderboard else "newest first"
+    yield from pages("", models, f"{site.name} model catalog",
+                     md.inline_text(f"Every model on {site.name}, {order}. {price_note}"),
+                     _model_columns(site), lambda ms: _model_rows(site, ms),
+                     caption=md.inline_text(f"Every model on {site.name}: prices in USD per 1M tokens, "
+                                            "context and output limits in tokens."))
+    yield from pages("pricing/", models, f"Model pricing per 1M tokens on {site.name}",
+                     md.inline_text(f"Input and output prices of every model, {order}. {price_note} {fee}".strip()),
+                     ["Model", "Provider", "Input", "Output", "Cached input", "Cache write", "Context",
+                      "1M in + 1M out"],
+                     lambda ms: [[_model_name_cell(site, m), md.table_cell(m.provider.name),
+                                  formats.price(m.record.pricing.input), formats.price(m.record.pricing.output),
+                                  formats.price(m.record.pricing.cached_input),
+                                  formats.price(m.record.pricing.cache_write),
+                                  formats.tokens(m.record.limits.context),
+                                  formats.money(m.record.pricing.input + m.record.pricing.output)] for m in ms],
+                     caption=md.inline_text("Prices in USD per 1M tokens" + (
+                         f"; the monthly estimate includes the {formats.number(site.record.fee.percent)}% platform fee"
+                         if site.record.fee.percent else "") + "."))
+    if site.leaderboard:
+        yield from pages("leaderboard/", site.leaderboard, f"Model leaderboard by usage on {site.name}",
+                         md.inline_text(f"Models ranked by tokens processed; share is of "
+                                        f"{formats.count(site.market_tokens)} tracked tokens. "
+                                        "Models without usage figures are not ranked."),
+                         ["Rank", "Model", "Id", "Provider", "Tokens", "Requests", "Share of tracked volume"],
+                         lambda ms: [[str(m.rank), _model_cell(site, m), f"`{m.id}`", md.table_cell(m.provider.name),
+                                      formats.count(m.record.usage.tokens),
+                                      formats.count(m.record.usage.requests) if m.record.usage.requests is not None else "—",
+                                      formats.percent(m.share)] for m in ms],
+                         caption="Models ranked by usage tokens, most first.")
+    yield from pages("providers/", site.providers, f"Providers on {site.name}",
+                     md.inline_text(f"Every provider on {site.name} and how many models each serves."),
+                     ["Provider", "Id", "Models", "Index"],
+                     lambda ps: [[f"[{md.link_text(p.name)}]({site.absolute(p.md_path)})", f"`{p.id}`",
+                                  formats.number(len(p.models)), f"[llms.txt]({site.absolute(p.llms_path)})"]
+                                 for p in ps], ("provider", "providers"))
+    yield from pages("collections/", site.collections, f"Collections on {site.name}",
+                     md.inline_text(f"Every collection on {site.name} and how many models it holds."),
+                     ["Collection", "Models", "About"],
+                     lambda cs: [[f"[{md.link_text(c.title)}]({site.absolute(twin_of(c.path))})",
+                                  formats.number(len(c.models)), md.table_cell(md.plain_text(c.description or ""))]
+                                 for c in cs], ("collection", "collections"))
+    for c in site.collections:
+        yield from pages(c.path, reader_order(c.models), f"{c.title} on {site.name}",
+                         md.inline_text(" ".join(filter(None, [md.plain_text(c.description or ""), price_note]))),
+                         _model_columns(site), lambda ms: _model_rows(site, ms),
+                         caption=md.inline_text(f"{c.title} on {site.name}: prices in USD per 1M tokens."))
+    example = site.models[0].id if site.models else "provider/model"
+    text = ctx.text.get_template("compare.md.j2").render(site=site, link=site.absolute, twin_of=twin_of,
+                                                          example=example)
+    out = Output(twin_of("compare/"), (pointer(site) + _tidy(text)).encode("utf-8"))
+    yield out
+    yield index_twin("compare/", out)
+
+
+MARKDOWN_PRODUCERS = (model_twins, provider_twins, doc_twins, listing_twins)

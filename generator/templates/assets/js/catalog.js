@@ -43,14 +43,14 @@
     var e = mc.esc, id = e(r.id), h = '<tr data-id="' + id + '"><th scope="row" class="col-model"><a href="' +
       e(root) + "models/" + id + '/index.html">' + e(r.name) + "</a>" +
       (r.status !== "active" ? " " + (BADGES[r.status] || BADGES.deprecated) : "") +
-      '<code class="row-id">' + id + "</code></th>";
+      ' <code class="row-id">' + id + "</code></th>";
     if (showProvider) {
       h += '<td class="col-provider"><a class="provider-link" href="' + e(root) + "providers/" + e(r.provider) +
         '/index.html">' + e(r.providerName) + "</a></td>";
     }
     h += '<td class="mods">' + e(r.input.join(", ")) + "<br>\u2192 " + e(r.output.join(", ")) + '</td><td class="caps-cell">';
     CAP_ORDER.forEach(function (k) {
-      if (k !== "streaming" && r.caps.indexOf(k) >= 0) h += '<span class="cap-chip cap-chip-' + k + '">' + CAP_SHORT[k] + "</span>";
+      if (k !== "streaming" && r.caps.indexOf(k) >= 0) h += '<span class="cap-chip cap-chip-' + k + '">' + CAP_SHORT[k] + "</span> ";
     });
     if (r.caps.indexOf("streaming") < 0) h += '<span class="cap-chip cap-chip-none">No streaming</span>';
     h += '</td><td class="num">' + mc.price(r.priceIn) + '</td><td class="num">' + mc.price(r.priceOut) +

@@ -72,7 +72,7 @@
     function cell(v) { return '<td class="num' + (v === null ? " muted" : "") + '">' + mc.price(v) + "</td>"; }
     return '<tr data-id="' + id + '"><th scope="row" class="col-model"><a href="' + e(root) + "models/" + id +
       '/index.html">' + e(r.name) + "</a>" + (r.status !== "active" ? " " + (BADGES[r.status] || BADGES.deprecated) : "") +
-      '<code class="row-id">' + id + '</code></th><td><a class="provider-link" href="' + e(root) + "providers/" +
+      ' <code class="row-id">' + id + '</code></th><td><a class="provider-link" href="' + e(root) + "providers/" +
       e(r.provider) + '/index.html">' + e(r.providerName) + '</a></td><td class="num">' + mc.price(r.priceIn) +
       '</td><td class="num">' + mc.price(r.priceOut) + "</td>" + cell(r.cachedIn) + cell(r.cacheWrite) +
       '<td class="num">' + mc.tokens(r.context) + '</td><td class="num col-cost needs-js" data-cost></td></tr>';
