@@ -190,7 +190,7 @@ def make_validator(spec: dict, host_url: str):
             return CoreValidator(spec, host_url)
     except Exception:  # not installed, or an old release that cannot import with this validator
         pass
-    return JsonSchemaValidator(spec)
+    return JsonSchemaValidator(with_responses_inlined(spec))
 
 
 # --- the server ---------------------------------------------------------------------------
@@ -234,14 +234,28 @@ def _example(media: dict):
     return next(iter(media["examples"].values()))["value"]
 
 
+def with_responses_inlined(spec: dict) -> dict:
+    """Return a copy of spec whose operations hold their responses, not `$ref`s to
+    components.responses (the spec defines each error once): for the stand-in's own reading."""
+    spec = copy.deepcopy(spec)
+    shared = spec.get("components", {}).get("responses", {})
+    for item in spec["paths"].values():
+        for op in item.values():
+            for status, response in op.get("responses", {}).items():
+                if "$ref" in response:
+                    op["responses"][status] = copy.deepcopy(shared[response["$ref"].rsplit("/", 1)[1]])
+    return spec
+
+
 def serve(site: Path) -> Gateway:
     """Start the stand-in for the gateway described by site/openapi.json."""
     spec = json.loads((site / "openapi.json").read_text(encoding="utf-8"))
     models = {m["id"]: m for m in json.loads((site / "api" / "models.json").read_text(encoding="utf-8"))["data"]}
     base_path = urlsplit(spec["servers"][0]["url"]).path.rstrip("/")
-    chat = spec["paths"]["/chat/completions"]["post"]
-    list_op = spec["paths"]["/models"]["get"]
-    get_op = spec["paths"]["/models/{model}"]["get"]
+    inlined = with_responses_inlined(spec)
+    chat = inlined["paths"]["/chat/completions"]["post"]
+    list_op = inlined["paths"]["/models"]["get"]
+    get_op = inlined["paths"]["/models/{model}"]["get"]
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), BaseHTTPRequestHandler)
     host_url = f"http://127.0.0.1:{server.server_address[1]}"
@@ -324,7 +338,8 @@ def serve(site: Path) -> Gateway:
             if self.command == "GET" and rest == "/models":
                 if wanted:
                     return self._error(list_op, int(wanted))
-                return 200, "application/json", _example(list_op["responses"]["200"]["content"]["application/json"]), {}
+                # the list has no example of its own (it would repeat the model's): the catalog's models
+                return 200, "application/json", {"object": "list", "data": list(models.values())}, {}
             if self.command == "GET" and rest.startswith("/models/"):
                 model = unquote(rest[len("/models/"):])
                 if wanted:

@@ -277,7 +277,11 @@ def test_without_history_a_note_and_a_strict_build_succeeds(repo, tmp_path):
         doc = json.loads((folder / f"site/models/{MODEL}.json").read_text(encoding="utf-8"))
         assert doc["history"] == []
         assert 'id="price-history"' not in (folder / f"site/models/{MODEL}/index.html").read_text(encoding="utf-8")
-        assert "No history" in (folder / "site/changelog/index.html").read_text(encoding="utf-8")
+        # no changelog (page, twin, llms.txt line, sitemap entry, footer link) without history
+        assert not (folder / "site/changelog").exists() and not (folder / "site/changelog.md").exists()
+        assert "changelog" not in (folder / "site/llms.txt").read_text(encoding="utf-8")
+        assert "changelog" not in (folder / "site/sitemap.xml").read_text(encoding="utf-8")
+        assert "Changelog</a>" not in (folder / "site/index.html").read_text(encoding="utf-8")
         assert not (folder / "site/models/meta/llama-other").exists()
 
 

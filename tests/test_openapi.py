@@ -120,7 +120,8 @@ def test_spec_matches_site_yaml_and_catalog(name):
     assert set(chat["responses"]["200"]["content"]) == {"application/json", "text/event-stream"}
     for op in (chat, spec["paths"]["/models/{model}"]["get"]):
         for err in conf["errors"]:
-            response = op["responses"][str(err["status"])]
+            ref = op["responses"][str(err["status"])]["$ref"]  # each error defined once, in components
+            response = spec["components"]["responses"][ref.rsplit("/", 1)[1]]
             assert err["message"] in response["description"] and err["type"] in response["description"]
             media = response["content"]["application/json"]
             examples = [media["example"]] if "example" in media else [e["value"] for e in media["examples"].values()]

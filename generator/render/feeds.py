@@ -54,8 +54,9 @@ def html_pages(site: Site) -> list[tuple[str, datetime.date]]:
         pages += listing("leaderboard/", len(site.leaderboard), built)
     pages += [(d.path, built) for d in site.docs]
     # history: the changelog's pages and the pages kept for removed models
-    changed = datetime.date.fromisoformat(site.changes[0].date) if site.changes else built
-    pages += listing("changelog/", len(site.changes), changed)
+    if site.has_history:  # no changelog without the catalog's git history
+        changed = datetime.date.fromisoformat(site.changes[0].date) if site.changes else built
+        pages += listing("changelog/", len(site.changes), changed)
     pages += [(r.path, datetime.date.fromisoformat(r.date)) for r in site.removed]
     return pages
 

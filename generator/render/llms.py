@@ -185,6 +185,9 @@ def page_lines(site: Site) -> list[str]:
         line("Pricing", site.absolute(twin_of("pricing/")), "every model's prices (Markdown)"),
         line("Compare", site.absolute(twin_of("compare/")), "how to compare models side by side (Markdown)"),
     ]
+    if site.has_history:  # the changelog exists only with the catalog's git history
+        lines.append(line("Changelog", site.absolute("changelog.md"),
+                          "new models, price changes, deprecations and removals, newest first (Markdown)"))
     if site.leaderboard:  # the page exists only when some record has usage
         lines.append(line("Leaderboard", site.absolute(twin_of("leaderboard/")), "models ranked by usage (Markdown)"))
     for c in site.collections:

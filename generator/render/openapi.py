@@ -245,9 +245,16 @@ def error_body(e: dict) -> dict:
 
 
 def error_responses(site: Site, need_404: bool = False) -> dict:
-    """Return OpenAPI responses for every error of site.yaml, grouped by status."""
+    """Return an operation's error responses: a reference per status of site.yaml's errors (and
+    404 where the operation can answer it) to the one definition in components (error_components)."""
+    statuses = {e.status for e in site.record.errors} | ({404} if need_404 else set())
+    return {str(s): {"$ref": f"#/components/responses/Error{s}"} for s in sorted(statuses)}
+
+
+def error_components(site: Site) -> dict:
+    """Return components.responses: every error of site.yaml, grouped by status (and a 404)."""
     errors = [e.model_dump() for e in site.record.errors]
-    if need_404 and not any(e["status"] == 404 for e in errors):
+    if not any(e["status"] == 404 for e in errors):
         errors.append(dict(NOT_FOUND))
     by_status: dict[int, list[dict]] = {}
     for e in errors:
@@ -275,7 +282,7 @@ def error_responses(site: Site, need_404: bool = False) -> dict:
                 }
         if headers:
             response["headers"] = headers
-        out[str(status)] = response
+        out[f"Error{status}"] = response
     return out
 
 
@@ -285,12 +292,31 @@ def sse_example(snippets: dict[str, Snippet], model_id: str) -> str:
     return "".join(f"{ln}\n\n" for ln in lines)
 
 
+def _undocumented(schema):
+    """Return a JSON Schema without its `description` keywords (a property named description stays)."""
+    if isinstance(schema, list):
+        return [_undocumented(v) for v in schema]
+    if not isinstance(schema, dict):
+        return schema
+    out = {}
+    for key, value in schema.items():
+        if key == "description" and isinstance(value, str):
+            continue
+        if key in ("properties", "$defs", "patternProperties"):
+            out[key] = {name: _undocumented(sub) for name, sub in value.items()}
+        else:
+            out[key] = _undocumented(value)
+    return out
+
+
 def spec(site: Site, snippets: dict[str, Snippet]) -> dict:
     """Return the OpenAPI 3.1 document of the gateway."""
     api = site.api
     first = site.models[0] if site.models else None
     example_id = first.id if first else "provider/model"
-    model_component = model_schema(REF)
+    # The model's field documentation lives in schema/model.json (linked from the Model schema);
+    # repeated here it would double the spec, which agents read whole.
+    model_component = _undocumented(model_schema(REF))
     defs = model_component.pop("$defs", {})
     schemas = chat_schemas(site)
     schemas["Error"] = error_schema()
@@ -299,7 +325,8 @@ def spec(site: Site, snippets: dict[str, Snippet]) -> dict:
         schemas[name] = value
     model_component["title"] = "Model"
     model_component["description"] = ("A model of the catalog: its record plus derived figures, as published at "
-                                      f"{site.absolute('api/models.json')}.")
+                                      f"{site.absolute('api/models.json')}; every field is documented in "
+                                      f"{site.absolute('schema/model.json')}.")
     schemas["Model"] = model_component
     schemas["ModelList"] = {
         "type": "object", "description": "Every model of the catalog.", "required": ["object", "data"],
@@ -337,8 +364,8 @@ def spec(site: Site, snippets: dict[str, Snippet]) -> dict:
         "operationId": "listModels", "summary": "List models", "tags": ["Models"],
         "description": "Every model of the catalog, the same list as api/models.json.",
         "responses": {"200": {"description": "The models.", "content": {"application/json": {
-            "schema": ref("ModelList"),
-            **({"example": {"object": "list", "data": [model_example]}} if model_example else {})}}},
+            # no example here: it would repeat retrieveModel's whole model (the spec stays small for agents)
+            "schema": ref("ModelList")}}},
             **error_responses(site)},
     }
     get_model = {
@@ -377,6 +404,7 @@ def spec(site: Site, snippets: dict[str, Snippet]) -> dict:
                 "type": "http", "scheme": "bearer",
                 "description": f"Your API key, from the environment variable {api.key_env}.{key_hint}"}},
             "schemas": schemas,
+            "responses": error_components(site),
         },
         "externalDocs": {"description": "Model catalog", "url": site.absolute("")},
     }

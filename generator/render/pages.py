@@ -17,7 +17,7 @@ from markupsafe import Markup
 from . import markdown as md
 from .context import Breadcrumb, PageInfo, RenderContext
 from .env import relative
-from .twins import twin_of
+from .twins import index_twin, pointer, twin_of
 from ..site import CollectionEntry, ModelEntry, ProviderEntry, paginate, reader_order
 from ..write import Output
 
@@ -280,8 +280,11 @@ def by_day(changes) -> list[tuple[str, list]]:
 
 
 def changelog_pages(ctx: RenderContext) -> Iterator[Output]:
-    """Yield changelog/ (paged, newest first, grouped by day) and its twin changelog.md."""
+    """Yield changelog/ (paged, newest first, grouped by day) and its twin changelog.md (also at
+    changelog/index.md); nothing without the catalog's git history (there is nothing to list)."""
     site = ctx.site
+    if not site.has_history:
+        return
     page = PageInfo(path=CHANGELOG_PATH, title=f"Changelog — new models, price changes, removals · {site.name}",
                     description=f"Every change to the {site.name} catalog, newest first: new models, price changes, "
                                 "deprecations and removals, from the catalog's history.",
@@ -296,7 +299,9 @@ def changelog_pages(ctx: RenderContext) -> Iterator[Output]:
     shown = site.changes[:CHANGELOG_MD_MAX]
     text = ctx.text.get_template("changelog.md.j2").render(
         site=site, days=by_day(shown), total=len(site.changes), shown=len(shown), absolute=site.absolute)
-    yield Output(CHANGELOG_MD, (text.strip("\n") + "\n").encode("utf-8"))
+    twin = Output(CHANGELOG_MD, (pointer(site) + text.strip("\n") + "\n").encode("utf-8"))
+    yield twin
+    yield index_twin(CHANGELOG_PATH, twin)
 
 
 def removed_model_pages(ctx: RenderContext) -> Iterator[Output]:
