@@ -612,3 +612,88 @@ def test_screenshots(browser, gen, example, data, scheme):
             check_screenshot(pg, out, scheme)
         finally:
             context.close()
+
+
+# --- the calculator's prompt size and service variant (issue 2.5) -----------------------------------
+
+def _reference_cost(rec, tokens_in: int, tokens_out: int, prompt: int, variant: str, fee: float) -> float:
+    """The monthly cost from the record's own prices, as the calculator documents it: a variant the
+    model has bills its input and output price; otherwise, over a tier's `above`, the whole request
+    is billed at that tier's prices (a tier states only what changes)."""
+    p = rec.pricing
+    pin, pout = p.input, p.output or 0.0
+    chosen = getattr(p.variants, variant, None) if p.variants is not None and variant != "standard" else None
+    if chosen is not None:
+        pin = chosen.input if chosen.input is not None else pin
+        pout = chosen.output if chosen.output is not None else pout
+    else:
+        for tier in p.tiers:
+            if prompt > tier.above:
+                pin = tier.input if tier.input is not None else pin
+                pout = tier.output if tier.output is not None else pout
+    return (tokens_in * pin + tokens_out * pout) / 1e6 * (1 + fee / 100)
+
+
+@pytest.fixture(scope="module")
+def project():
+    server = Server(built("project"))
+    yield server
+    server.close()
+
+
+def test_pricing_calculator_applies_tiers_by_prompt_size_and_the_chosen_variant(page, project):
+    from generator.catalog import load_catalog
+
+    site, _ = load_catalog(built("project").parent)
+    fee = site.record.fee.percent or 0
+    tiered = site.models_by_id["google/gemini-2.5-pro"]  # a tier over 200K tokens, and batch prices
+    assert tiered.record.pricing.tiers and tiered.record.pricing.variants.batch
+    plain = next(m for m in site.models if not m.record.pricing.tiers and m.record.pricing.variants is None
+                 and m.record.pricing.output)
+    open_page(page, project.url("pricing/index.html"), "#pricing-table[data-ready]")
+
+    def cell(m):
+        return page.locator(f'#pricing-table tr[data-id="{m.id}"] [data-cost]')
+
+    def value(m) -> float:
+        return float(cell(m).get_attribute("data-value"))
+
+    page.fill("#calc-in", "2000000")
+    page.fill("#calc-out", "500000")
+    page.fill("#calc-prompt", "100000")  # under the tier: the headline prices
+    page.wait_for_function("location.search.includes('prompt=100000')")
+    base = _reference_cost(tiered.record, 2_000_000, 500_000, 100_000, "standard", fee)
+    assert value(tiered) == pytest.approx(base, rel=1e-12)
+    assert value(tiered) == pytest.approx((2 * 1.25 + 0.5 * 10.0) * (1 + fee / 100), rel=1e-12)
+
+    page.fill("#calc-prompt", "300000")  # over 200K: the whole request at the tier's prices
+    page.wait_for_function("location.search.includes('prompt=300000')")
+    over = _reference_cost(tiered.record, 2_000_000, 500_000, 300_000, "standard", fee)
+    assert over > base
+    assert value(tiered) == pytest.approx(over, rel=1e-12)
+    # $13.125 at a 5% fee: an exact tie, written as Python writes it ("$13.12", half to even)
+    assert cell(tiered).text_content() == formats.money(over) + " over 200K"
+
+    page.select_option("#calc-variant", "batch")
+    page.wait_for_function("location.search.includes('variant=batch')")
+    assert query(page)["variant"] == ["batch"] and query(page)["prompt"] == ["300000"]
+    batch = _reference_cost(tiered.record, 2_000_000, 500_000, 300_000, "batch", fee)
+    assert value(tiered) == pytest.approx(batch, rel=1e-12)
+    assert cell(tiered).text_content() == formats.money(batch)
+    # a model without batch prices keeps its standard price, and its row says so
+    standard = _reference_cost(plain.record, 2_000_000, 500_000, 300_000, "standard", fee)
+    assert value(plain) == pytest.approx(standard, rel=1e-12)
+    assert cell(plain).text_content() == formats.money(standard) + " standard"
+    page.wait_for_function("document.getElementById('calc-summary').textContent.includes('cheapest')")
+    assert "prompts of 300K tokens, batch prices where offered" in page.text_content("#calc-summary")
+
+    # sorting by cost renders rows from api/index.json: the same figures
+    page.click('#pricing-table button[data-sort="cost"]')
+    _wait_live(page)
+    assert value(tiered) == pytest.approx(batch, rel=1e-12)
+    assert value(plain) == pytest.approx(standard, rel=1e-12)
+    # the state survives a reload
+    page.reload()
+    page.wait_for_selector("#pricing-table[data-ready]", state="attached")
+    assert page.input_value("#calc-variant") == "batch" and page.input_value("#calc-prompt") == "300000"
+    assert value(tiered) == pytest.approx(batch, rel=1e-12)
