@@ -697,3 +697,49 @@ def test_pricing_calculator_applies_tiers_by_prompt_size_and_the_chosen_variant(
     page.wait_for_selector("#pricing-table[data-ready]", state="attached")
     assert page.input_value("#calc-variant") == "batch" and page.input_value("#calc-prompt") == "300000"
     assert value(tiered) == pytest.approx(batch, rel=1e-12)
+
+
+def test_compare_shows_tiers_variants_fees_lifecycle_kind_and_offers(page, project):
+    from generator.catalog import load_catalog
+
+    site, _ = load_catalog(built("project").parent)
+    ids = ["google/gemini-2.5-pro", "openai/gpt-4o-mini-tts", "openai/gpt-4o-mini", "cohere/rerank-v3.5"]
+    pro, tts, mini, rerank = (site.models_by_id[i] for i in ids)
+    open_page(page, project.url("compare/index.html?models=" + ",".join(ids)), "#compare-form[data-ready]")
+    page.wait_for_selector("#compare-table")
+
+    def cells(field: str) -> list[str]:
+        return page.eval_on_selector_all(f'#compare-table tbody tr[data-f="{field}"] td',
+                                         "tds => tds.map(t => t.textContent)")
+
+    assert cells("kind") == [m.record.kind for m in (pro, tts, mini, rerank)] == ["chat", "speech", "chat", "rerank"]
+    assert cells("lifecycle") == ["Active", "Deprecation scheduled", "Deprecation scheduled", "Active"]
+    assert [m.lifecycle for m in (pro, tts, mini, rerank)] == ["active", "scheduled", "scheduled", "active"]
+    assert cells("deprecation") == ["—", "2027-01-06", mini.deprecation_date.isoformat(), "—"]
+    assert cells("shutdown") == ["—", "2027-01-06", "—", "—"]
+    tier = pro.tiers[0]
+    assert cells("tiers") == [f"over 200K: input {formats.price(tier.prices['input'])} · output "
+                              f"{formats.price(tier.prices['output'])} · cached input "
+                              f"{formats.price(tier.prices['cached_input'])}", "—", "—", "—"]
+
+    def price_set(s) -> str:
+        parts = [f"{label} {formats.price(getattr(s, k))}" for k, label in
+                 (("input", "input"), ("output", "output"), ("cached_input", "cached input"))
+                 if s is not None and getattr(s, k) is not None]
+        return " · ".join(parts) or "—"
+
+    for v in ("batch", "flex", "priority"):
+        expected = [price_set(getattr(m.record.pricing.variants, v) if m.record.pricing.variants else None)
+                    for m in (pro, tts, mini, rerank)]
+        assert cells(f"variant-{v}") == expected, v
+    assert cells("variant-batch")[0] == "input $0.625 · output $5.00"
+    assert cells("output-audio") == ["—", formats.price(12.0), "—", "—"]
+    # one lone per-unit fee: shown, never "Lowest"
+    assert cells("per-request") == ["—", "—", "—", formats.price(rerank.record.pricing.per_request)]
+    assert cells("per-search") == [formats.price(pro.record.pricing.per_search), "—", "—", "—"]
+    assert page.locator('#compare-table tr[data-f="per-search"] td.best').count() == 0
+    assert cells("offers") == ["—", "—", str(len(mini.offers)), "—"]
+    # a price none of them has is no row
+    assert page.locator('#compare-table tr[data-f="per-second-video"]').count() == 0
+    rows = page.locator("#compare-table tbody tr").count()
+    assert f" of {rows} rows differ." in page.text_content("#compare-status")
