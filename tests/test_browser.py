@@ -612,3 +612,134 @@ def test_screenshots(browser, gen, example, data, scheme):
             check_screenshot(pg, out, scheme)
         finally:
             context.close()
+
+
+# --- the calculator's prompt size and service variant (issue 2.5) -----------------------------------
+
+def _reference_cost(rec, tokens_in: int, tokens_out: int, prompt: int, variant: str, fee: float) -> float:
+    """The monthly cost from the record's own prices, as the calculator documents it: a variant the
+    model has bills its input and output price; otherwise, over a tier's `above`, the whole request
+    is billed at that tier's prices (a tier states only what changes)."""
+    p = rec.pricing
+    pin, pout = p.input, p.output or 0.0
+    chosen = getattr(p.variants, variant, None) if p.variants is not None and variant != "standard" else None
+    if chosen is not None:
+        pin = chosen.input if chosen.input is not None else pin
+        pout = chosen.output if chosen.output is not None else pout
+    else:
+        for tier in p.tiers:
+            if prompt > tier.above:
+                pin = tier.input if tier.input is not None else pin
+                pout = tier.output if tier.output is not None else pout
+    return (tokens_in * pin + tokens_out * pout) / 1e6 * (1 + fee / 100)
+
+
+@pytest.fixture(scope="module")
+def project():
+    server = Server(built("project"))
+    yield server
+    server.close()
+
+
+def test_pricing_calculator_applies_tiers_by_prompt_size_and_the_chosen_variant(page, project):
+    from generator.catalog import load_catalog
+
+    site, _ = load_catalog(built("project").parent)
+    fee = site.record.fee.percent or 0
+    tiered = site.models_by_id["google/gemini-2.5-pro"]  # a tier over 200K tokens, and batch prices
+    assert tiered.record.pricing.tiers and tiered.record.pricing.variants.batch
+    plain = next(m for m in site.models if not m.record.pricing.tiers and m.record.pricing.variants is None
+                 and m.record.pricing.output)
+    open_page(page, project.url("pricing/index.html"), "#pricing-table[data-ready]")
+
+    def cell(m):
+        return page.locator(f'#pricing-table tr[data-id="{m.id}"] [data-cost]')
+
+    def value(m) -> float:
+        return float(cell(m).get_attribute("data-value"))
+
+    page.fill("#calc-in", "2000000")
+    page.fill("#calc-out", "500000")
+    page.fill("#calc-prompt", "100000")  # under the tier: the headline prices
+    page.wait_for_function("location.search.includes('prompt=100000')")
+    base = _reference_cost(tiered.record, 2_000_000, 500_000, 100_000, "standard", fee)
+    assert value(tiered) == pytest.approx(base, rel=1e-12)
+    assert value(tiered) == pytest.approx((2 * 1.25 + 0.5 * 10.0) * (1 + fee / 100), rel=1e-12)
+
+    page.fill("#calc-prompt", "300000")  # over 200K: the whole request at the tier's prices
+    page.wait_for_function("location.search.includes('prompt=300000')")
+    over = _reference_cost(tiered.record, 2_000_000, 500_000, 300_000, "standard", fee)
+    assert over > base
+    assert value(tiered) == pytest.approx(over, rel=1e-12)
+    # $13.125 at a 5% fee: an exact tie, written as Python writes it ("$13.12", half to even)
+    assert cell(tiered).text_content() == formats.money(over) + " over 200K"
+
+    page.select_option("#calc-variant", "batch")
+    page.wait_for_function("location.search.includes('variant=batch')")
+    assert query(page)["variant"] == ["batch"] and query(page)["prompt"] == ["300000"]
+    batch = _reference_cost(tiered.record, 2_000_000, 500_000, 300_000, "batch", fee)
+    assert value(tiered) == pytest.approx(batch, rel=1e-12)
+    assert cell(tiered).text_content() == formats.money(batch)
+    # a model without batch prices keeps its standard price, and its row says so
+    standard = _reference_cost(plain.record, 2_000_000, 500_000, 300_000, "standard", fee)
+    assert value(plain) == pytest.approx(standard, rel=1e-12)
+    assert cell(plain).text_content() == formats.money(standard) + " standard"
+    page.wait_for_function("document.getElementById('calc-summary').textContent.includes('cheapest')")
+    assert "prompts of 300K tokens, batch prices where offered" in page.text_content("#calc-summary")
+
+    # sorting by cost renders rows from api/index.json: the same figures
+    page.click('#pricing-table button[data-sort="cost"]')
+    _wait_live(page)
+    assert value(tiered) == pytest.approx(batch, rel=1e-12)
+    assert value(plain) == pytest.approx(standard, rel=1e-12)
+    # the state survives a reload
+    page.reload()
+    page.wait_for_selector("#pricing-table[data-ready]", state="attached")
+    assert page.input_value("#calc-variant") == "batch" and page.input_value("#calc-prompt") == "300000"
+    assert value(tiered) == pytest.approx(batch, rel=1e-12)
+
+
+def test_compare_shows_tiers_variants_fees_lifecycle_kind_and_offers(page, project):
+    from generator.catalog import load_catalog
+
+    site, _ = load_catalog(built("project").parent)
+    ids = ["google/gemini-2.5-pro", "openai/gpt-4o-mini-tts", "openai/gpt-4o-mini", "cohere/rerank-v3.5"]
+    pro, tts, mini, rerank = (site.models_by_id[i] for i in ids)
+    open_page(page, project.url("compare/index.html?models=" + ",".join(ids)), "#compare-form[data-ready]")
+    page.wait_for_selector("#compare-table")
+
+    def cells(field: str) -> list[str]:
+        return page.eval_on_selector_all(f'#compare-table tbody tr[data-f="{field}"] td',
+                                         "tds => tds.map(t => t.textContent)")
+
+    assert cells("kind") == [m.record.kind for m in (pro, tts, mini, rerank)] == ["chat", "speech", "chat", "rerank"]
+    assert cells("lifecycle") == ["Active", "Deprecation scheduled", "Deprecation scheduled", "Active"]
+    assert [m.lifecycle for m in (pro, tts, mini, rerank)] == ["active", "scheduled", "scheduled", "active"]
+    assert cells("deprecation") == ["—", "2027-01-06", mini.deprecation_date.isoformat(), "—"]
+    assert cells("shutdown") == ["—", "2027-01-06", "—", "—"]
+    tier = pro.tiers[0]
+    assert cells("tiers") == [f"over 200K: input {formats.price(tier.prices['input'])} · output "
+                              f"{formats.price(tier.prices['output'])} · cached input "
+                              f"{formats.price(tier.prices['cached_input'])}", "—", "—", "—"]
+
+    def price_set(s) -> str:
+        parts = [f"{label} {formats.price(getattr(s, k))}" for k, label in
+                 (("input", "input"), ("output", "output"), ("cached_input", "cached input"))
+                 if s is not None and getattr(s, k) is not None]
+        return " · ".join(parts) or "—"
+
+    for v in ("batch", "flex", "priority"):
+        expected = [price_set(getattr(m.record.pricing.variants, v) if m.record.pricing.variants else None)
+                    for m in (pro, tts, mini, rerank)]
+        assert cells(f"variant-{v}") == expected, v
+    assert cells("variant-batch")[0] == "input $0.625 · output $5.00"
+    assert cells("output-audio") == ["—", formats.price(12.0), "—", "—"]
+    # one lone per-unit fee: shown, never "Lowest"
+    assert cells("per-request") == ["—", "—", "—", formats.price(rerank.record.pricing.per_request)]
+    assert cells("per-search") == [formats.price(pro.record.pricing.per_search), "—", "—", "—"]
+    assert page.locator('#compare-table tr[data-f="per-search"] td.best').count() == 0
+    assert cells("offers") == ["—", "—", str(len(mini.offers)), "—"]
+    # a price none of them has is no row
+    assert page.locator('#compare-table tr[data-f="per-second-video"]').count() == 0
+    rows = page.locator("#compare-table tbody tr").count()
+    assert f" of {rows} rows differ." in page.text_content("#compare-status")

@@ -365,3 +365,39 @@ def test_feed_dates_models_by_a_known_release_only():
     dated = {e.findtext(f"{atom}title"): e.findtext(f"{atom}updated") for e in root.findall(f"{atom}entry")}
     assert dated["Rich One"] == "2025-03-01T00:00:00Z"  # a month-only release: its first day
     assert "Embed One" not in dated  # no release date: no invented one
+
+
+# --- the example project catalog uses every kind (issue 2.5) ------------------------------------------
+
+def test_example_catalog_uses_every_price_kind_a_shutdown_and_non_chat_models():
+    from generator.records import schema
+
+    project_site, _ = load_catalog(REPO)
+    records = [m.record for m in project_site.models]
+    used = {k for r in records for k in schema.PRICE_KEYS if getattr(r.pricing, k) is not None}
+    assert used == set(schema.PRICE_KEYS), sorted(set(schema.PRICE_KEYS) - used)
+    assert any(r.pricing.tiers for r in records)
+    assert {v for r in records if r.pricing.variants for v in schema.VARIANTS
+            if getattr(r.pricing.variants, v) is not None} == set(schema.VARIANTS)
+    assert any(r.deprecation and r.deprecation.shutdown for r in records)
+    assert any(r.offers for r in records)
+    assert {"chat", "rerank", "speech", "transcription", "video", "image"} <= {r.kind for r in records}
+    assert any(r.pricing.output is None for r in records)  # a speech model bills audio, not output
+    assert any(isinstance(r.released, str) for r in records) and any(r.released is None for r in records)
+
+
+def test_search_index_carries_tiers_and_variants_for_the_calculator():
+    from generator.render.data import INDEX_FIELDS, search_index
+
+    project_site, _ = load_catalog(REPO)
+    index = search_index(project_site)
+    assert index["fields"][:18] == ["id", "name", "provider", "family", "input", "output", "caps", "price_in",
+                                    "price_out", "cached_in", "cache_write", "context", "max_output", "usage",
+                                    "released", "status", "collections", "kind"]  # old positions stay
+    at = {f: i for i, f in enumerate(INDEX_FIELDS)}
+    rows = {row[at["id"]]: row for row in index["models"]}
+    pro = rows["google/gemini-2.5-pro"]
+    assert pro[at["tiers"]] == [[200000, 2.5, 15.0]]
+    assert pro[at["variants"]] == {"batch": [0.625, 5.0], "flex": [0.625, 5.0], "priority": [2.25, 18.0]}
+    plain = rows["cohere/command-r7b-12-2024"]
+    assert plain[at["tiers"]] == [] and plain[at["variants"]] == {}

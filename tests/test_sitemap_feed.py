@@ -105,7 +105,8 @@ def test_feed_is_atom_with_newest_models_first(name):
     assert root.findtext(f"{A}id") and root.findtext(f"{A}title") and root.find(f"{A}author") is not None
     self_link = [link for link in root.findall(f"{A}link") if link.get("rel") == "self"]
     assert self_link[0].get("href") == site.absolute("feed.xml")
-    entries = root.findall(f"{A}entry")
+    entries = [e for e in root.findall(f"{A}entry")  # the deprecation notices are tested below
+               if not e.findtext(f"{A}id").startswith("tag:")]
     expected = [m for m in site.newest if m.released_on is not None][:50]  # dated by a known release
     assert [e.findtext(f"{A}title") for e in entries] == [xml_text(m.name) for m in expected]
     for e, m in zip(entries, expected):
@@ -117,7 +118,8 @@ def test_feed_is_atom_with_newest_models_first(name):
         assert e.findtext(f"{A}author/{A}name") == m.provider.name
     dates = [e.findtext(f"{A}updated") for e in entries]
     assert dates == sorted(dates, reverse=True)
-    assert root.findtext(f"{A}updated") == max(dates)
+    every = [e.findtext(f"{A}updated") for e in root.findall(f"{A}entry")]
+    assert root.findtext(f"{A}updated") == max(every)
 
 
 def test_feed_keeps_at_most_fifty_entries_and_survives_control_characters():
@@ -134,3 +136,44 @@ def test_xml_files_declare_utf8():
         data = (built("example") / name).read_bytes()
         assert data.startswith(b"<?xml version='1.0' encoding='utf-8'?>")
         ET.fromstring(data)
+
+
+# --- a scheduled deprecation in the feed (issue 2.5) -------------------------------------------------
+
+def _deprecation_feed(tmp_path, monkeypatch, today: str) -> ET.Element:
+    """The feed of a one-model catalog whose model is to be deprecated on 2026-09-30, built on `today`."""
+    from tests.conftest import MODEL_PATH, make_project, valid_files
+
+    files = valid_files()
+    files[MODEL_PATH] = files[MODEL_PATH].replace(
+        "modalities:", "deprecation:\n  date: 2026-09-30\n  shutdown: 2026-12-31\nmodalities:", 1)
+    project = make_project(tmp_path / today, files)
+    epoch = int(datetime.datetime.combine(datetime.date.fromisoformat(today), datetime.time(),
+                                          datetime.timezone.utc).timestamp())
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(epoch))
+    site, problems = load_catalog(project)
+    assert site is not None, problems
+    return ET.fromstring(feed(site).data)
+
+
+def _notices(root: ET.Element) -> list[ET.Element]:
+    return [e for e in root.findall(f"{A}entry") if e.find(f"{A}category[@term='deprecation']") is not None]
+
+
+def test_feed_announces_a_scheduled_deprecation_before_the_day_with_a_stable_id_and_date(tmp_path, monkeypatch):
+    before = _deprecation_feed(tmp_path, monkeypatch, "2026-06-01")
+    later = _deprecation_feed(tmp_path, monkeypatch, "2026-09-29")  # another build day, still before
+    after = _deprecation_feed(tmp_path, monkeypatch, "2026-09-30")  # the day: deprecated, no notice
+    [notice] = _notices(before)
+    assert notice.findtext(f"{A}title") == "Llama-3.2-1b-Instruct will be deprecated on 2026-09-30"
+    assert notice.findtext(f"{A}id") == "tag:aigateway.sh,2026-09-30:deprecation/meta/llama-3.2-1b-instruct/2026-09-30"
+    # dated by the model's own newest date (its usage figures, 2026-05-30), not the build day
+    assert notice.findtext(f"{A}updated") == "2026-05-30T00:00:00Z"
+    assert "stops answering on 2026-12-31" in notice.findtext(f"{A}summary")
+    [link] = notice.findall(f"{A}link")
+    assert link.get("href").endswith("/models/meta/llama-3.2-1b-instruct/")
+    assert before.findtext(f"{A}updated") == "2026-05-30T00:00:00Z"  # the newest entry's date
+    assert ET.tostring(_notices(later)[0]) == ET.tostring(notice)  # byte-identical on another day
+    assert _notices(after) == []
+    # the release entry stays in every build
+    assert [e.findtext(f"{A}title") for e in after.findall(f"{A}entry")] == ["Llama-3.2-1b-Instruct"]

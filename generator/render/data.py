@@ -31,7 +31,7 @@ MODELS_PATH = "api/models.json"
 INDEX_PATH = "api/index.json"
 INDEX_FIELDS = ("id", "name", "provider", "family", "input", "output", "caps", "price_in", "price_out",
                 "cached_in", "cache_write", "context", "max_output", "usage", "released", "status", "collections",
-                "kind")
+                "kind", "tiers", "variants")
 
 
 class ProviderRef(BaseModel):
@@ -167,6 +167,21 @@ def model_json(site: Site, m: ModelEntry) -> Output:
     return Output(m.json_path, dumps(model_document(site, m)))
 
 
+def index_tiers(m: ModelEntry) -> list[list]:
+    """[[above, input, output], ...]: each tier's input and output price in force above it
+    (resolved: a tier states only what changes), smallest first; [] without tiers."""
+    return [[t.above, t.prices.get("input"), t.prices.get("output")] for t in m.tiers]
+
+
+def index_variants(m: ModelEntry) -> dict[str, list]:
+    """{variant: [input, output]} for each service variant the record lists; a price its list
+    does not name is null (the calculator then bills the standard price)."""
+    v = m.record.pricing.variants
+    if v is None:
+        return {}
+    return {k: [getattr(v, k).input, getattr(v, k).output] for k in schema.VARIANTS if getattr(v, k) is not None}
+
+
 def search_index(site: Site) -> dict:
     """Return api/index.json: every model as one compact array, for search, filters and sort in
     the browser (assets/js/catalog.js) and compare's suggestions.
@@ -175,8 +190,10 @@ def search_index(site: Site) -> dict:
     then newest), so the browser's unsorted order is the server pages' order. provider is an
     index into `providers` ([id, name]); caps a bit mask over `capabilities`; input and output
     the modalities, space-separated; collections indexes into `collections`; usage is tokens
-    or null; kind what the model does (the calculator compares chat models only); the rest are
-    the record's figures, unformatted."""
+    or null; kind what the model does (the calculator compares chat models only); tiers
+    [[above, input, output], ...] with the prices in force above each (index_tiers) and variants
+    {batch: [input, output], ...} (index_variants), for the calculator; the rest are the record's
+    figures, unformatted."""
     provider_at = {p.id: i for i, p in enumerate(site.providers)}
     collection_at = {c.id: i for i, c in enumerate(site.collections)}
     caps = list(schema.CAPABILITIES)
@@ -189,7 +206,7 @@ def search_index(site: Site) -> dict:
                      " ".join(rec.modalities.output), mask, p.input, p.output, p.cached_input, p.cache_write,
                      rec.limits.context, rec.limits.max_output, rec.usage.tokens if rec.usage else None,
                      str(rec.released) if rec.released is not None else "", rec.status,
-                     [collection_at[c.id] for c in m.collections], rec.kind])
+                     [collection_at[c.id] for c in m.collections], rec.kind, index_tiers(m), index_variants(m)])
     return {"version": 1, "fields": list(INDEX_FIELDS), "capabilities": caps,
             "providers": [[p.id, p.name] for p in site.providers],
             "collections": [c.id for c in site.collections], "models": rows}

@@ -134,6 +134,7 @@ def feed(site: Site, entries: int = FEED_ENTRIES) -> Output:
             f"{rec.summary} ({m.id}: input {formats.price(rec.pricing.input)}, output "
             f"{formats.price(rec.pricing.output)} per 1M tokens; {formats.number(rec.limits.context)} "
             f"tokens of context.)")
+    scheduled_deprecations(site, root, entries)
     return Output("feed.xml", _xml(root))
 
 
@@ -194,7 +195,46 @@ def change_feed(site: Site, entries: int = FEED_ENTRIES) -> Output:
         ET.SubElement(entry, f"{a}updated").text = f"{c.date}T00:00:00Z"
         ET.SubElement(entry, f"{a}category", term=c.kind, label=xml_text(c.kind_label))
         ET.SubElement(entry, f"{a}summary").text = xml_text(summary)
+    scheduled_deprecations(site, root, entries)  # announced, before the day: not a commit of its own
     return Output("feed.xml", _xml(root))
+
+
+def scheduled_deprecations(site: Site, root: ET.Element, entries: int = FEED_ENTRIES) -> None:
+    """Append an entry to the feed for each scheduled deprecation: a model whose deprecation
+    is announced for a later day than the lifecycle day (SOURCE_DATE_EPOCH, else today), soonest
+    first. Past its day the model is deprecated and its entry leaves the feed.
+
+    The id, tag:<host>,<deprecation date>:deprecation/<model id>/<deprecation date>, names the
+    announcement: the same in every build, a new one if the date moves. `updated` is the
+    model's lastmod (its newest own date: release, usage figures), which a build on another day
+    does not change; the deprecation date itself is ahead, and a feed reader would file an
+    entry dated in the future above everything for months. The feed's `updated` is raised to
+    the newest of these dates.
+    """
+    a = f"{{{ATOM_NS}}}"
+    host = urlsplit(site.url).hostname or "localhost"
+    soon = sorted((m for m in site.models if m.lifecycle == "scheduled" and m.deprecation_date is not None),
+                  key=lambda m: (m.deprecation_date, m.id))[:entries]
+    feed_updated = root.find(f"{a}updated")
+    for m in soon:
+        dep = m.record.deprecation
+        day = dep.date.isoformat()
+        entry = ET.SubElement(root, f"{a}entry")
+        ET.SubElement(entry, f"{a}title").text = xml_text(f"{m.record.name} will be deprecated on {day}")
+        ET.SubElement(entry, f"{a}id").text = f"tag:{host},{day}:deprecation/{m.id}/{day}"
+        ET.SubElement(entry, f"{a}link", rel="alternate", type="text/html", href=site.absolute(m.path))
+        ET.SubElement(entry, f"{a}updated").text = _stamp(m.lastmod)
+        who = ET.SubElement(entry, f"{a}author")
+        ET.SubElement(who, f"{a}name").text = xml_text(m.provider.name)
+        ET.SubElement(entry, f"{a}category", term="deprecation", label="Deprecation")
+        text = f"{m.provider.name} deprecates {m.record.name} ({m.id}) on {day}"
+        if dep.shutdown is not None:
+            text += f"; it stops answering on {dep.shutdown.isoformat()}"
+        if m.replacement is not None:
+            text += f". Replacement: {m.replacement.record.name} ({m.replacement.id})"
+        ET.SubElement(entry, f"{a}summary").text = xml_text(text + ".")
+        if feed_updated is not None and _stamp(m.lastmod) > (feed_updated.text or ""):
+            feed_updated.text = _stamp(m.lastmod)
 
 
 def feed_files(ctx: RenderContext) -> Iterator[Output]:

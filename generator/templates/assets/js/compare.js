@@ -5,6 +5,10 @@
  * choosing a model by its name read api/index.json, fetched when the reader starts typing.
  * Rows whose values differ are marked; a row's best figure is tagged only where at least two
  * of the chosen models have a value (one lone cache price is not "lowest").
+ * Rows of the prices real price lists add (audio tokens, per-request, per-second and other
+ * fees, price tiers, batch/flex/priority prices, hosts) and of the lifecycle show only when a
+ * chosen model has such a figure; they read the record's fields and the document's derived
+ * `prices` (tiers resolved, offers) and `lifecycle` (generator/render/data.py).
  * Accepted URLs: ?models=a/b&models=c/d and ?models=a/b,c/d.
  */
 (function () {
@@ -29,9 +33,27 @@
     preview: '<span class="badge badge-warn state state-preview">Preview</span>',
     deprecated: '<span class="badge badge-danger state state-deprecated">Deprecated</span>' };
 
-  function priceField(key, label, get) {
-    return { key: key, label: label, best: "min", bestLabel: "Lowest", num: true, get: get,
+  function priceField(key, label, get, optional) {
+    return { key: key, label: label, best: "min", bestLabel: "Lowest", num: true, get: get, optional: optional,
       html: function (v) { return mc.price(v); } };
+  }
+  function recordPrice(key, label) {
+    return priceField(key.replace(/_/g, "-"), label, function (d) { var v = d.pricing[key]; return v === undefined ? null : v; }, true);
+  }
+  var LIFECYCLE = { active: "Active", preview: "Preview", scheduled: "Deprecation scheduled", deprecated: "Deprecated",
+    shut_down: "Shut down" };
+  /* "input $0.625 · output $5.00": the token prices a price set names, or null */
+  function priceSet(set) {
+    if (!set) return null;
+    var parts = [];
+    [["input", "input"], ["output", "output"], ["cached_input", "cached input"]].forEach(function (k) {
+      if (set[k[0]] !== null && set[k[0]] !== undefined) parts.push(k[1] + " " + mc.price(set[k[0]]));
+    });
+    return parts.length ? parts.join(" \u00b7 ") : null;
+  }
+  function variantField(key, label) {
+    return { key: "variant-" + key, label: label, optional: true,
+      get: function (d) { return priceSet(d.pricing.variants ? d.pricing.variants[key] : null); }, html: e };
   }
   var FIELDS = [
     { key: "provider", label: "Provider", get: function (d) { return d.provider.id; },
@@ -59,8 +81,37 @@
       html: function (v) { return v === null ? "\u2014" : e(v); } },
     { key: "status", label: "Status", get: function (d) { return d.status; },
       html: function (v) { return BADGES[v] || e(v); } },
+    { key: "kind", label: "Kind", get: function (d) { return d.kind || "chat"; }, html: e },
+    { key: "lifecycle", label: "Lifecycle", get: function (d) { return d.lifecycle || null; },
+      html: function (v) { return e(LIFECYCLE[v] || v); } },
+    { key: "deprecation", label: "Deprecation date", optional: true,
+      get: function (d) { return d.deprecation ? String(d.deprecation.date) : null; }, html: e },
+    { key: "shutdown", label: "Shutdown date", optional: true,
+      get: function (d) { return d.deprecation && d.deprecation.shutdown ? String(d.deprecation.shutdown) : null; }, html: e },
     { key: "usage", label: 'Usage <span class="unit">tokens</span>', best: "max", bestLabel: "Most used", num: true,
-      get: function (d) { return d.usage ? d.usage.tokens : null; }, html: mc.count }
+      get: function (d) { return d.usage ? d.usage.tokens : null; }, html: mc.count },
+    recordPrice("cache_write_1h", "Cache write (1 hour)"),
+    recordPrice("reasoning", "Reasoning tokens"),
+    recordPrice("input_audio", "Audio input"),
+    recordPrice("output_audio", "Audio output"),
+    recordPrice("per_request", 'Per request <span class="unit">USD</span>'),
+    recordPrice("per_search", 'Per search <span class="unit">USD</span>'),
+    recordPrice("per_image", 'Per image <span class="unit">USD</span>'),
+    recordPrice("per_second_audio", 'Per second of audio <span class="unit">USD</span>'),
+    recordPrice("per_second_video", 'Per second of video <span class="unit">USD</span>'),
+    { key: "tiers", label: "Price tiers", optional: true,
+      get: function (d) {
+        var tiers = d.prices && d.prices.tiers ? d.prices.tiers : [];
+        return tiers.length ? tiers.map(function (t) {
+          return "over " + mc.tokens(t.above) + ": " + priceSet(t.prices);
+        }).join("; ") : null;
+      }, html: e },
+    variantField("batch", "Batch prices"),
+    variantField("flex", "Flex prices"),
+    variantField("priority", "Priority prices"),
+    { key: "offers", label: "Hosts (offers)", optional: true, num: true,
+      get: function (d) { return d.prices && d.prices.offers && d.prices.offers.length ? d.prices.offers.length : null; },
+      html: mc.number }
   ]);
 
   /* the chosen models' documents: id -> Promise of the document, of null when there is none,
@@ -169,12 +220,15 @@
     thead.appendChild(head);
     table.appendChild(thead);
 
-    var tbody = el("tbody"), differing = 0;
+    var tbody = el("tbody"), differing = 0, rows = 0;
     FIELDS.forEach(function (f) {
       var vals = chosen.map(function (c) {
         var v = f.get(c.doc);
         return v === undefined ? null : v;
       });
+      // a kind of price none of them has is no row (most chat models bill no video seconds)
+      if (f.optional && vals.every(function (v) { return v === null; })) return;
+      rows++;
       var differs = chosen.length > 1 && vals.some(function (v) { return v !== vals[0]; });
       var present = vals.filter(function (v) { return v !== null; });
       var best = null;
@@ -208,7 +262,7 @@
     region.appendChild(table);
     result.appendChild(region);
     var summary = chosen.length === 1 ? "Showing 1 model; pick at least one more to compare."
-      : "Comparing " + chosen.length + " models: " + differing + " of " + FIELDS.length + " rows differ.";
+      : "Comparing " + chosen.length + " models: " + differing + " of " + rows + " rows differ.";
     status.textContent = [summary].concat(notes).join(" ");
   }
 

@@ -80,6 +80,7 @@
             caps: caps, priceIn: a[at.price_in], priceOut: a[at.price_out], cachedIn: a[at.cached_in],
             cacheWrite: a[at.cache_write], context: a[at.context], maxOutput: a[at.max_output],
             usage: a[at.usage], released: a[at.released], status: a[at.status], kind: a[at.kind] || "chat",
+            tiers: a[at.tiers] || [], variants: a[at.variants] || {},
             collections: a[at.collections].map(function (c) { return doc.collections[c]; }),
             // for search and sort: missing prices last, no usage below any
             search: (a[at.name] + " " + a[at.id] + " " + p[1] + " " + a[at.family]).toLowerCase(),

@@ -7,8 +7,17 @@
  * once and renders the matching rows itself (the markup of pricing.html), 100 at a time.
  * Missing prices (no cached input, say) always sort last. The calculator multiplies each
  * shown row's input and output price (USD per 1M tokens) by the monthly token counts and adds
- * the platform fee of data-fee (percent). State lives in the URL: the filters' names, plus
- * ?in=1000000&out=1000000&sort=cost&dir=asc (history.replaceState).
+ * the platform fee of data-fee (percent). The prompt size (tokens per request) picks a price
+ * tier: above a tier's `above` the whole request is billed at that tier's prices (how Google
+ * and Anthropic bill long context), so the month's tokens are all billed at the tier's input
+ * and output price. A service variant (batch, flex, priority) bills its own input and output
+ * price where the model's price list names one; a model without that variant keeps its
+ * standard price and its row says "standard". A variant's prices are flat: no record states
+ * tiers for a variant, so tiers apply to standard prices only. Rows carry the prices as
+ * data-price-in, data-price-out, data-tiers ([[above, input, output], ...]) and data-variants
+ * ({batch: [input, output]}), the index as its tiers and variants fields (generator/render/data.py).
+ * State lives in the URL: the filters' names, plus
+ * ?in=1000000&out=1000000&prompt=300000&variant=batch&sort=cost&dir=asc (history.replaceState).
  */
 (function () {
   "use strict";
@@ -22,6 +31,8 @@
   var fee = form ? Number(form.getAttribute("data-fee")) || 0 : 0;
   var inputIn = form && form.elements.namedItem("in");
   var inputOut = form && form.elements.namedItem("out");
+  var inputPrompt = form && form.elements.namedItem("prompt");
+  var selectVariant = form && form.elements.namedItem("variant");
   var summary = document.getElementById("calc-summary");
   var buttons = table.querySelectorAll("thead button.sort");
   var countEl = document.getElementById("pricing-table-count");
@@ -42,17 +53,57 @@
   /** Return a cost as generator.formats.money writes it: "$0", "$0.0042", "$1,234.56". */
   function money(v) {
     if (v === 0) return "$0";
-    if (v < 0.01) return "$" + v.toFixed(4);
-    // toFixed rounds the exact binary value, as Python's format() does (Intl would not)
-    var parts = v.toFixed(2).split(".");
+    if (v < 0.01) return "$" + fixed(v, 4);
+    var parts = fixed(v, 2).split(".");
     return "$" + parts[0].replace(/\B(?=(\d{3})+(?!\d))/g, ",") + "." + parts[1];
+  }
+  /* v with d decimals as Python's format() writes it: toFixed rounds the exact binary value, as
+     Python does (Intl would not), but an exact tie (13.125) goes up in toFixed and to the even
+     digit in Python ("13.12"). toFixed(30) shows a tie exactly: a double close to one differs
+     from it well within 30 digits. */
+  function fixed(v, d) {
+    var full = v.toFixed(30), cut = full.slice(0, full.indexOf(".") + 1 + d);
+    if (/^50*$/.test(full.slice(cut.length)) && Number(cut.charAt(cut.length - 1)) % 2 === 0) return cut;
+    return v.toFixed(d);
   }
   function tokens(input) {
     var n = input ? Number(input.value) : 0;
     return isFinite(n) && n > 0 ? n : 0;
   }
+  function variant() {
+    return selectVariant && selectVariant.value ? selectVariant.value : "standard";
+  }
+  /* The input and output price (USD per 1M tokens) a row is billed at, and a note saying why:
+     {pin, pout, note}. note is "standard" (no such variant), "over 200K" (a tier) or "". */
+  function rates(r) {
+    var pin = r.priceIn, pout = r.priceOut, note = "", v = variant();
+    if (v !== "standard") {
+      var got = r.variants ? r.variants[v] : null;
+      if (got) {
+        if (got[0] !== null) pin = got[0];
+        if (got[1] !== null) pout = got[1];
+        return { pin: pin, pout: pout, note: "" };
+      }
+      note = "standard";
+    }
+    // tiers come smallest first, each with every price in force above it: the last one passed wins
+    var prompt = tokens(inputPrompt), tiers = r.tiers || [], above = null;
+    for (var i = 0; i < tiers.length; i++) {
+      if (prompt > tiers[i][0]) {
+        if (tiers[i][1] !== null) pin = tiers[i][1];
+        if (tiers[i][2] !== null) pout = tiers[i][2];
+        above = tiers[i][0];
+      }
+    }
+    if (above !== null) note = (note ? note + ", " : "") + "over " + compact.format(above);
+    return { pin: pin, pout: pout, note: note };
+  }
   function cost(r) {
-    return (tokens(inputIn) * r.priceIn + tokens(inputOut) * r.priceOut) / 1e6 * (1 + fee / 100);
+    var p = rates(r);
+    return (tokens(inputIn) * p.pin + tokens(inputOut) * (p.pout || 0)) / 1e6 * (1 + fee / 100);
+  }
+  function parse(text, empty) {
+    try { return text ? JSON.parse(text) : empty; } catch (e) { return empty; }
   }
 
   /* The rows on screen, each {tr, cell, name, priceIn, priceOut}: the server's, or built. */
@@ -62,7 +113,8 @@
     for (var i = 0; i < tbody.rows.length; i++) {
       var tr = tbody.rows[i], d = tr.dataset, a = tr.querySelector("a");
       out.push({ tr: tr, cell: tr.querySelector("[data-cost]"), name: a ? a.textContent : d.id,
-        priceIn: Number(d.priceIn), priceOut: Number(d.priceOut) });
+        priceIn: Number(d.priceIn), priceOut: d.priceOut ? Number(d.priceOut) : null,
+        tiers: parse(d.tiers, []), variants: parse(d.variants, {}) });
     }
     return out;
   }
@@ -105,8 +157,17 @@
     for (var i = 0; i < shown.length; i++) {
       var r = shown[i], v = cost(r);
       if (r.cell) {
+        var note = rates(r).note;
         r.cell.textContent = money(v);
         r.cell.setAttribute("data-value", String(v));
+        if (note) {
+          var span = document.createElement("span");
+          span.className = "badge cost-note";
+          span.title = note === "standard" ? "this model has no " + variant() + " prices: its standard price" : "the prompt is over a price tier";
+          span.textContent = note;
+          r.cell.appendChild(document.createTextNode(" "));
+          r.cell.appendChild(span);
+        }
       }
     }
     var hints = form ? form.querySelectorAll("[data-hint-for]") : [];
@@ -115,7 +176,9 @@
     }
     if (!summary) return;
     var text = "For " + compact.format(tokens(inputIn)) + " input and " + compact.format(tokens(inputOut)) +
-      " output tokens a month" + (fee ? " (including the " + fee + "% platform fee)" : "");
+      " output tokens a month" + (tokens(inputPrompt) ? ", prompts of " + compact.format(tokens(inputPrompt)) + " tokens" : "") +
+      (variant() !== "standard" ? ", " + variant() + " prices where offered" : "") +
+      (fee ? " (including the " + fee + "% platform fee)" : "");
     if (all) {  // the cheapest of every chat model (like with like: not a reranker), once the index is in
       var best = null, free = 0;
       all.forEach(function (r) {
@@ -144,7 +207,8 @@
     tbody.innerHTML = hits.slice(0, limit).map(rowHtml).join("");
     shown = hits.slice(0, limit).map(function (r, i) {
       var tr = tbody.rows[i];
-      return { tr: tr, cell: tr.querySelector("[data-cost]"), name: r.name, priceIn: r.priceIn, priceOut: r.priceOut };
+      return { tr: tr, cell: tr.querySelector("[data-cost]"), name: r.name, priceIn: r.priceIn, priceOut: r.priceOut,
+        tiers: r.tiers, variants: r.variants };
     });
     live = true;
     table.classList.add("is-live");
@@ -195,9 +259,11 @@
 
   function writeUrl() {
     var params = new URLSearchParams(location.search);
-    ["in", "out", "sort", "dir"].concat(FILTER_KEYS).forEach(function (k) { params.delete(k); });
+    ["in", "out", "prompt", "variant", "sort", "dir"].concat(FILTER_KEYS).forEach(function (k) { params.delete(k); });
     if (inputIn && inputIn.value !== inputIn.defaultValue) params.set("in", inputIn.value);
     if (inputOut && inputOut.value !== inputOut.defaultValue) params.set("out", inputOut.value);
+    if (inputPrompt && inputPrompt.value !== inputPrompt.defaultValue) params.set("prompt", inputPrompt.value);
+    if (variant() !== "standard") params.set("variant", variant());
     if (sortKey) { params.set("sort", sortKey); params.set("dir", sortDir); }
     if (filters) FILTER_KEYS.forEach(function (k) { mc.values(filters, k).forEach(function (v) { params.append(k, v); }); });
     var query = params.toString();
@@ -208,6 +274,12 @@
     var params = new URLSearchParams(location.search);
     if (inputIn && params.get("in") !== null && isFinite(Number(params.get("in")))) inputIn.value = params.get("in");
     if (inputOut && params.get("out") !== null && isFinite(Number(params.get("out")))) inputOut.value = params.get("out");
+    if (inputPrompt && params.get("prompt") !== null && isFinite(Number(params.get("prompt")))) inputPrompt.value = params.get("prompt");
+    if (selectVariant && params.get("variant") !== null) {
+      for (var o = 0; o < selectVariant.options.length; o++) {
+        if (selectVariant.options[o].value === params.get("variant")) selectVariant.value = params.get("variant");
+      }
+    }
     var key = params.get("sort");
     for (var i = 0; i < buttons.length; i++) {
       if (buttons[i].getAttribute("data-sort") === key) {
@@ -252,6 +324,7 @@
   }
   if (form) {
     form.addEventListener("input", function () { withIndex(); soon(60); });
+    form.addEventListener("change", function () { withIndex(); soon(0); });
     form.addEventListener("submit", function (e) { e.preventDefault(); withIndex(); soon(0); });
     form.addEventListener("click", function (e) {
       var preset = e.target.closest && e.target.closest("button[data-in]");
