@@ -196,8 +196,14 @@ def _model_rows(site: Site, models) -> list[list[str]]:
                formats.tokens(rec.limits.context), formats.tokens(rec.limits.max_output)]
         if site.leaderboard:
             row.append(formats.count(rec.usage.tokens) if rec.usage else "—")
-        rows.append(row + [rec.released.isoformat()])
+        rows.append(row + [m.released])  # as known: a day, a month or nothing
     return rows
+
+
+def _one_in_one_out(m: ModelEntry) -> str:
+    """Return the cost of 1M input and 1M output tokens, or "—" for a model not billed by output tokens."""
+    p = m.record.pricing
+    return "—" if p.output is None else formats.money(p.input + p.output)
 
 
 def listing_twins(ctx: RenderContext) -> Iterator[Output]:
@@ -239,7 +245,7 @@ def listing_twins(ctx: RenderContext) -> Iterator[Output]:
                                   formats.price(m.record.pricing.cached_input),
                                   formats.price(m.record.pricing.cache_write),
                                   formats.tokens(m.record.limits.context),
-                                  formats.money(m.record.pricing.input + m.record.pricing.output)] for m in ms],
+                                  _one_in_one_out(m)] for m in ms],
                      caption=md.inline_text("Prices in USD per 1M tokens" + (
                          f"; the monthly estimate includes the {formats.number(site.record.fee.percent)}% platform fee"
                          if site.record.fee.percent else "") + "."))
