@@ -10,9 +10,10 @@ Shortcuts, each measured in benchmarks/run.py:
 - records come from the build cache when their file is unchanged (generator.cache);
 - the three outputs of each model (page, .md, .json) render in forked worker
   processes, which write them into the new build folder themselves;
-- a model whose inputs (its record, provider, collections, the siblings it
-  lists, site.yaml, templates, code) are unchanged since the last build is
-  not rendered: its files are hard-linked from the previous site;
+- a model whose views (generator.views: its entry and the site frame, which
+  are all its page and twins read) have the digest they had in the last build,
+  with the same templates and code, is not rendered: its files are hard-linked
+  from the previous site;
 - nothing changed at all (same file stamps, code, templates and options) and
   every file of the site is still the one the last build wrote (its size, mtime
   and inode, one stat each): the site on disk is current and the build stops
@@ -49,7 +50,7 @@ if TYPE_CHECKING:  # the renderer's imports cost more than a no-op build: loaded
     from .write import Output, SiteWriter
 
 PARALLEL_MIN_MODELS = 300  # fewer model pages than this render faster than forking workers
-MEMO_FORMAT = 2  # 2: the record (size, mtime, inode) of every file written
+MEMO_FORMAT = 3  # 2: the record (size, mtime, inode) of every file written; 3: keys are view digests
 
 
 @dataclass
@@ -78,7 +79,7 @@ def model_outputs(ctx: RenderContext, m: ModelEntry) -> list[Output]:
         page = pages.model_page(ctx, m)
     with timings("render: model twins"):
         md = twins.model_twin(ctx, m, tpl, fenced)
-        js = data.model_json(ctx.site, m)
+        js = data.model_json(ctx.frame, m)
     return [page, md, twins.index_twin(m.path, md), js]
 
 
@@ -137,35 +138,20 @@ def catalog_stamps(project: Path) -> str | None:
     return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
 
 
-def model_keys(site: Site, digests: dict[str, str], global_key: str) -> dict[str, str]:
-    """Return, per model, a digest of everything its three outputs show.
+def view_keys(ctx: RenderContext, theme: str, cache: RecordCache | None) -> dict[str, str]:
+    """Return, per model, the digest of the views its three outputs render from (generator.views)."""
+    from .views import Digest
 
-    That is its record, provider, share and rank, the collections it is in, the
-    models its page lists (more from the provider, family, replacement), and the
-    site-wide inputs in global_key. A template that shows more of other records
-    than this needs `build --no-cache`; the README says so.
-    """
-    coll = {c.id: _blake(json.dumps(c.where.model_dump(mode="json"), sort_keys=True), c.title,
-                         c.description or "", str(len(c.models))) for c in site.collections}
-    keys = {}
-    for m in site.models:
-        parts = [global_key, digests[f"model:{m.id}"], repr(m.share), str(m.rank),
-                 digests[f"provider:{m.provider_id}"], str(len(m.provider.models)), str(m.family_count)]
-        parts += [f"c{c.id}:{coll[c.id]}" for c in m.collections]
-        parts += [f"o{o.id}:{digests['model:' + o.id]}" for o in m.more_from_provider]
-        parts += [f"f{o.id}:{digests['model:' + o.id]}" for o in m.family_siblings]
-        if m.replacement is not None:
-            parts.append(f"r{m.replacement.id}:{digests['model:' + m.replacement.id]}")
-        parts.append(repr(m.history))  # its git history (generator.history)
-        keys[m.id] = _blake(*parts)
-    return keys
-
-
-def global_key(site: Site, theme: str) -> str:
-    r = site.record
-    return _blake(theme, r.model_dump_json(), site.url, site.build_date.isoformat(), str(len(site.models)),
-                  str(len(site.leaderboard)), str(site.market_tokens),
-                  json.dumps([(d.id, d.title, d.path) for d in site.docs]))
+    site = ctx.site
+    frame = Digest().of(theme, ctx.frame)
+    known = {id(site.record): "site"}  # in the frame's digest, not again in every model's
+    files = cache.entries if cache is not None else {}
+    for m in site.models:  # a record is its file's: the file's digest stands for its JSON
+        entry = files.get(f"catalog/models/{m.id}.yaml")
+        if entry:
+            known[id(m.record)] = "file:" + entry["digest"]
+    digest = Digest(known)
+    return {m.id: digest.of(frame, m) for m in site.models}
 
 
 class Memo:
@@ -397,14 +383,7 @@ def _build(project: Path, out: Path | None, base_url: str | None, strict: bool,
     ctx = RenderContext.create(project, site, cache=use_cache, theme=theme)
 
     with timings("keys"):
-        files = cache.entries if cache is not None else {}
-        digests = {}
-        for m in site.models:  # the file's digest from the cache; else a digest of what was validated
-            entry = files.get(f"catalog/models/{m.id}.yaml")
-            digests[f"model:{m.id}"] = entry["digest"] if entry else _blake(m.record.model_dump_json())
-        for p in site.providers:
-            digests[f"provider:{p.id}"] = _blake(p.name, p.url or "", p.description or "", str(p.byok))
-        keys = model_keys(site, digests, global_key(site, theme))
+        keys = view_keys(ctx, theme, cache)
         old_keys = memo.data.get("models", {}) if memo is not None and memo.out_matches(out) else {}
 
     try:

@@ -14,6 +14,7 @@ import datetime
 import functools
 import os
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 
 from . import formats
@@ -188,23 +189,61 @@ class CollectionEntry(_Linked):
     path: str = ""  # collections/<id>/ or providers/<id>/
 
 
+# --- what one model's outputs show of other entries -----------------------------------------
+# A model's page, .md and .json render from its ModelEntry alone: the entries it links to are
+# these small copies of what the links say, never the linked entries themselves, so a digest
+# of the ModelEntry covers every byte of its outputs (generator.views).
+
+@dataclass(frozen=True)
+class ProviderRef:
+    id: str
+    name: str
+    url: str | None
+    byok: bool
+    path: str  # providers/<id>/
+    model_count: int
+
+    @property
+    def md_path(self) -> str:
+        return f"providers/{self.id}.md"
+
+
+@dataclass(frozen=True)
+class ModelRef:
+    id: str
+    name: str
+    path: str
+    md_path: str
+    input_price: float  # USD per 1M input tokens
+    context: int
+
+
+@dataclass(frozen=True)
+class CollectionRef:
+    id: str
+    title: str
+    path: str
+
+
 @dataclass(frozen=True, eq=False, repr=False)
 class ModelEntry(_Linked):
+    """One model as its three outputs show it (the page, its .md and .json twins)."""
+
     record: schema.ModelRecord
     id: str
     provider_id: str
     slug: str
-    provider: ProviderEntry
+    provider: ProviderRef
     path: str  # models/<provider>/<slug>/  (directory URL of the HTML page)
     md_path: str  # models/<provider>/<slug>.md
     json_path: str  # models/<provider>/<slug>.json
     share: float | None  # of tracked market volume, 0..1; None without usage
     rank: int | None  # leaderboard rank by usage tokens, 1-based
-    collections: tuple[CollectionEntry, ...] = ()
-    more_from_provider: tuple["ModelEntry", ...] = ()
-    family_siblings: tuple["ModelEntry", ...] = ()  # the first FAMILY_SHOWN others of the family
+    collections: tuple[CollectionRef, ...] = ()
+    more_from_provider: tuple[ModelRef, ...] = ()
+    family_siblings: tuple[ModelRef, ...] = ()  # the first FAMILY_SHOWN others of the family
     family_count: int = 0  # how many others the family has
-    replacement: "ModelEntry | None" = None
+    replacement: ModelRef | None = None
     capabilities: tuple[tuple[str, str, bool], ...] = ()  # (key, label, yes/no), all seven
     lastmod: datetime.date = datetime.date(1970, 1, 1)
     site_record: "schema.SiteRecord | None" = None
@@ -346,6 +385,10 @@ class Site:
     has_history: bool = False
 
     @property
+    def leaderboard_size(self) -> int:
+        return len(self.leaderboard)
+
+    @property
     def fee_note(self) -> str:
         """The platform-fee sentence shown beside every price ("" without a fee): one source for all."""
         return fee_note(self.record)
@@ -385,6 +428,8 @@ def build_site(records: Records, base_url: str | None = None) -> Site:
                     key=lambda m: (-records.models[m].usage.tokens, m))
     rank = {m: i + 1 for i, m in enumerate(ranked)}
 
+    counts = Counter(m.split("/", 1)[0] for m in model_ids)
+    provider_refs = {pid: ProviderRef(pid, p.name, p.url, p.byok, p.path, counts[pid]) for pid, p in providers.items()}
     today = lifecycle_today()
     models: dict[str, ModelEntry] = {}
     for mid in model_ids:
@@ -396,7 +441,7 @@ def build_site(records: Records, base_url: str | None = None) -> Site:
             + ([rec.usage.as_of] if rec.usage and rec.usage.as_of else []) \
             + ([rec.deprecation.date] if rec.deprecation and rec.status == "deprecated" else [])
         models[mid] = ModelEntry(
-            record=rec, id=mid, provider_id=pid, slug=slug, provider=providers[pid],
+            record=rec, id=mid, provider_id=pid, slug=slug, provider=provider_refs[pid],
             path=f"models/{pid}/{slug}/", md_path=f"models/{pid}/{slug}.md",
             json_path=f"models/{pid}/{slug}.json", share=share, rank=rank.get(mid),
             capabilities=tuple((k, CAPABILITY_LABELS[k], bool(getattr(rec.capabilities, k)))
@@ -405,8 +450,10 @@ def build_site(records: Records, base_url: str | None = None) -> Site:
             lifecycle=lifecycle(rec, today), offers=_offers(rec),
         )
 
+    refs = {mid: ModelRef(mid, m.record.name, m.path, m.md_path, m.record.pricing.input, m.record.limits.context)
+            for mid, m in models.items()}
     collections: list[CollectionEntry] = []
-    member_of: dict[str, list[CollectionEntry]] = {m: [] for m in model_ids}
+    member_of: dict[str, list[CollectionRef]] = {m: [] for m in model_ids}
     seen = set()
     for c in records.collections:
         if c.id in seen:
@@ -415,8 +462,9 @@ def build_site(records: Records, base_url: str | None = None) -> Site:
         members = tuple(models[m] for m in model_ids if matches(c.where, records.models[m]))
         entry = CollectionEntry(c.id, c.title, c.description, c.where, members, path=f"collections/{c.id}/")
         collections.append(entry)
+        ref = CollectionRef(c.id, c.title, entry.path)
         for m in members:
-            member_of[m.id].append(entry)
+            member_of[m.id].append(ref)
 
     by_provider: dict[str, list[ModelEntry]] = {pid: [] for pid in providers}
     by_family: dict[str, list[ModelEntry]] = {}
@@ -432,16 +480,16 @@ def build_site(records: Records, base_url: str | None = None) -> Site:
                 for pid, ms in by_provider.items()}
     for mid, m in models.items():
         rec = m.record
-        siblings = [o for o in by_usage[m.provider_id][:MORE_FROM_PROVIDER + 1] if o is not m]
+        siblings = [refs[o.id] for o in by_usage[m.provider_id][:MORE_FROM_PROVIDER + 1] if o is not m]
         # only the shown siblings are kept: a family of thousands would make this quadratic
         members = by_family.get(rec.family or "", ())
-        family = tuple(o for o in members[:FAMILY_SHOWN + 1] if o is not m)[:FAMILY_SHOWN]
+        family = tuple(refs[o.id] for o in members[:FAMILY_SHOWN + 1] if o is not m)[:FAMILY_SHOWN]
         rep = rec.deprecation.replacement if rec.deprecation else None
         object.__setattr__(m, "collections", tuple(member_of[mid]))
         object.__setattr__(m, "more_from_provider", tuple(siblings[:MORE_FROM_PROVIDER]))
         object.__setattr__(m, "family_siblings", family)
         object.__setattr__(m, "family_count", max(len(members) - 1, 0))
-        object.__setattr__(m, "replacement", models.get(rep) if rep else None)
+        object.__setattr__(m, "replacement", refs.get(rep) if rep else None)
         object.__setattr__(m, "site_record", site_rec)
 
     docs = sorted((_doc(d) for d in records.docs), key=lambda d: (d.order, d.title.lower(), d.id))

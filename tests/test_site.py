@@ -140,7 +140,10 @@ def test_providers_hold_their_models(site):
     assert ids(site.providers) == ["acme", "meta"]
     assert ids(site.providers_by_id["acme"].models) == ["acme/foo-1", "acme/old"]
     assert ids(site.providers_by_id["meta"].models) == ["meta/llama-3.1-8b", LLAMA, "meta/llama-guard"]
-    assert site.models_by_id["acme/foo-1"].provider is site.providers_by_id["acme"]
+    # a model's entry holds a copy of what its outputs show of its provider, not the provider's entry
+    ref, acme = site.models_by_id["acme/foo-1"].provider, site.providers_by_id["acme"]
+    assert (ref.id, ref.name, ref.url, ref.byok, ref.path, ref.model_count) == (
+        acme.id, acme.name, acme.url, acme.byok, acme.path, len(acme.models))
     acme = site.providers_by_id["acme"]
     assert (acme.path, acme.md_path, acme.llms_path) == ("providers/acme/", "providers/acme.md",
                                                           "providers/acme/llms.txt")
@@ -170,7 +173,9 @@ def test_family_siblings(site):
 
 def test_replacement_is_resolved(site):
     old = site.models_by_id["acme/old"]
-    assert old.replacement is site.models_by_id["acme/foo-1"]
+    new = site.models_by_id["acme/foo-1"]
+    assert old.replacement == ModelRef(new.id, new.name, new.path, new.md_path, new.record.pricing.input,
+                                       new.record.limits.context)
     assert site.models_by_id["acme/foo-1"].replacement is None
 
 

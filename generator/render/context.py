@@ -14,6 +14,7 @@ import jinja2
 from . import env as envs
 from .snippets import Snippet, make_snippets
 from ..site import Site
+from ..views import SiteFrame
 from ..write import Output
 
 
@@ -88,6 +89,7 @@ class RenderContext:
     text: jinja2.Environment
     assets: Assets
     snippets: dict[str, Snippet]
+    frame: SiteFrame  # all a model's outputs see of the site (generator.views)
     _memo: dict = field(default_factory=dict)
 
     def memo(self, name: str, make):
@@ -101,4 +103,4 @@ class RenderContext:
         """cache: unused (compiled templates are kept in memory only, generator.render.env);
         theme: a digest of the templates, if the caller has one (generator.build does)."""
         return cls(project, site, envs.shared_env(project, False, cache, theme), envs.shared_env(project, True, cache, theme),
-                   collect_assets(project), make_snippets(site.record, site.build_date))
+                   collect_assets(project), make_snippets(site.record, site.build_date), SiteFrame.of(site))

@@ -231,7 +231,7 @@ def scheduled_deprecations(site: Site, root: ET.Element, entries: int = FEED_ENT
         if dep.shutdown is not None:
             text += f"; it stops answering on {dep.shutdown.isoformat()}"
         if m.replacement is not None:
-            text += f". Replacement: {m.replacement.record.name} ({m.replacement.id})"
+            text += f". Replacement: {m.replacement.name} ({m.replacement.id})"
         ET.SubElement(entry, f"{a}summary").text = xml_text(text + ".")
         if feed_updated is not None and _stamp(m.lastmod) > (feed_updated.text or ""):
             feed_updated.text = _stamp(m.lastmod)

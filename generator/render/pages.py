@@ -25,9 +25,10 @@ NAV = (("Models", ""), ("Providers", "providers/"), ("Pricing", "pricing/"), ("C
        ("Leaderboard", "leaderboard/"))
 
 
-def render(ctx: RenderContext, template: str, page: PageInfo, **extra) -> Output:
-    """Return one rendered HTML page."""
-    site = ctx.site
+def render(ctx: RenderContext, template: str, page: PageInfo, site=None, **extra) -> Output:
+    """Return one rendered HTML page; site: what the template may read of the site (ctx.site,
+    or for a model page the SiteFrame, generator.views)."""
+    site = site if site is not None else ctx.site
     folder = page.folder
     is_404 = page.kind == "404"
     # 404.html is served at any URL, at any depth, on any host: its links are absolute paths
@@ -59,7 +60,7 @@ def render(ctx: RenderContext, template: str, page: PageInfo, **extra) -> Output
         })
     rows = ctx.memo("rows", dict)
 
-    show_usage = bool(site.leaderboard)
+    show_usage = bool(site.leaderboard_size)
 
     def model_row(m: ModelEntry, show_provider: bool) -> Markup:
         # The same model is listed on the catalog, its provider and its collections:
@@ -72,7 +73,7 @@ def render(ctx: RenderContext, template: str, page: PageInfo, **extra) -> Output
         return row
 
     nav = [(title, path, link(path), _active(page.path, path)) for title, path in NAV
-           if path != "leaderboard/" or site.leaderboard]
+           if path != "leaderboard/" or site.leaderboard_size]
     docs_nav = [(d.title, d.path, link(d.path), page.path == d.path) for d in site.docs]
     html = ctx.html.get_template(template).render(
         site=site, page=page, link=link, asset=asset, canonical=site.absolute(page.path if page.path != "404.html" else ""),
@@ -94,7 +95,8 @@ def model_pages(ctx: RenderContext) -> Iterator[Output]:
 
 
 def model_page(ctx: RenderContext, m: ModelEntry) -> Output:
-    site = ctx.site
+    """Return a model's page, rendered from its entry and the site frame alone (generator.views)."""
+    site = ctx.frame
     rec = m.record
     page = PageInfo(
         path=m.path,
@@ -111,7 +113,7 @@ def model_page(ctx: RenderContext, m: ModelEntry) -> Output:
     })
     snippets = {k: s.html(m.id) for k, s in ctx.snippets.items()}
     playground = site.record.links.get("playground")
-    return render(ctx, "model.html", page, m=m, rec=rec, snippets=snippets,
+    return render(ctx, "model.html", page, site=site, m=m, rec=rec, snippets=snippets,
                   playground=playground.replace("{model}", m.id) if playground else None)
 
 

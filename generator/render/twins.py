@@ -85,8 +85,8 @@ def fenced_snippets(ctx: RenderContext) -> dict[str, str]:
 
 
 def model_twin(ctx: RenderContext, m: ModelEntry, template=None, fenced: dict[str, str] | None = None) -> Output:
-    """Return models/<provider>/<slug>.md."""
-    site = ctx.site
+    """Return models/<provider>/<slug>.md, from its entry and the site frame alone (generator.views)."""
+    site = ctx.frame
     template = template or ctx.text.get_template("model.md.j2")
     fenced = fenced if fenced is not None else fenced_snippets(ctx)
     link, record_markdown = _twin_helpers(site, m.path, shift=2)

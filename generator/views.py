@@ -1,0 +1,108 @@
+"""The views each model's outputs render from, and the digest that keys them.
+
+A model's page, its .md twin and its .json twin render from two values only: its
+ModelEntry (generator.site: its record, and small copies of the entries it links to)
+and the SiteFrame (what every model page shows of the site). Neither reaches the rest
+of the catalog, so a digest of the two is a complete cache key: two builds that give
+a model equal views write equal bytes for it, and a build re-renders exactly the
+models whose view digest changed. tests/test_views.py renders the three outputs with
+the rest of the site out of reach and holds the digest to the bytes;
+tests/test_incremental.py holds incremental builds to cold ones.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime
+import hashlib
+from dataclasses import dataclass
+
+from pydantic import BaseModel
+
+from .records import schema
+from .site import Site, fee_note
+
+
+@dataclass(frozen=True)
+class DocLink:
+    title: str
+    path: str
+
+
+@dataclass(frozen=True, eq=False)
+class SiteFrame:
+    """What a model's outputs show of the site: its record, URL and dates, the docs nav, the leaderboard's size."""
+
+    record: schema.SiteRecord
+    url: str  # ends in "/"
+    build_date: datetime.date
+    has_history: bool
+    leaderboard_size: int  # 0: no record has usage, so no leaderboard to link
+    docs: tuple[DocLink, ...]
+
+    @classmethod
+    def of(cls, site: Site) -> "SiteFrame":
+        return cls(site.record, site.url, site.build_date, site.has_history, len(site.leaderboard),
+                   tuple(DocLink(d.title, d.path) for d in site.docs))
+
+    @property
+    def name(self) -> str:
+        return self.record.name
+
+    @property
+    def api(self) -> schema.Api:
+        return self.record.api
+
+    @property
+    def fee_note(self) -> str:
+        return fee_note(self.record)
+
+    def absolute(self, path: str) -> str:
+        return self.url + path
+
+
+class Digest:
+    """Digests of views: each value's canonical text, hashed.
+
+    The text names every dataclass field (not cached properties: they derive from the
+    fields), every pydantic model as its JSON, and refuses any other type, so a new field
+    of a type it cannot read fails loudly instead of dropping out of the key. Values
+    seen before (a provider's ref on each of its models' views) are written once.
+    """
+
+    def __init__(self, known: dict[int, str] | None = None):
+        self._seen: dict[int, str] = dict(known or {})  # id(value) -> its text
+        self._fields: dict[type, tuple[str, ...]] = {}
+
+    def of(self, *values) -> str:
+        h = hashlib.blake2b(digest_size=16)
+        for v in values:
+            h.update(self.text(v).encode("utf-8", "surrogatepass"))
+            h.update(b"\0")
+        return h.hexdigest()
+
+    def text(self, v) -> str:
+        if v is None or isinstance(v, (str, int, float)):  # bool is an int
+            return repr(v)
+        key = id(v)
+        seen = self._seen.get(key)
+        if seen is not None:
+            return seen
+        if isinstance(v, (tuple, list)):
+            out = "(" + ",".join(map(self.text, v)) + ")"
+        elif isinstance(v, dict):
+            out = "{" + ",".join(sorted(f"{self.text(k)}:{self.text(x)}" for k, x in v.items())) + "}"
+        elif isinstance(v, BaseModel):
+            out = type(v).__name__ + v.model_dump_json()
+        elif isinstance(v, (datetime.date, datetime.datetime)):
+            out = "d" + v.isoformat()
+        elif dataclasses.is_dataclass(v):
+            names = self._fields.get(type(v))
+            if names is None:
+                names = self._fields[type(v)] = tuple(f.name for f in dataclasses.fields(v))
+            out = type(v).__name__ + "(" + ",".join(self.text(getattr(v, n)) for n in names) + ")"
+        else:
+            raise TypeError(f"no canonical text for a {type(v).__name__} in a view")
+        if not isinstance(v, (tuple, list, dict)):  # containers may be rebuilt at the same address
+            self._seen[key] = out
+        return out
