@@ -465,6 +465,3 @@ def llms_files(ctx: RenderContext) -> Iterator[Output]:
     for path, text in per_provider.items():
         yield Output(path, text.encode("utf-8"))
     yield Output(API_PAGE, api_page(site).encode("utf-8"))
-
-
-LLMS_PRODUCERS = (llms_files,)

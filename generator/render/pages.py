@@ -88,11 +88,6 @@ def _active(page_path: str, nav_path: str) -> bool:
     return page_path.startswith(nav_path)
 
 
-def model_pages(ctx: RenderContext) -> Iterator[Output]:
-    for m in ctx.site.models:
-        yield model_page(ctx, m)
-
-
 def model_page(ctx: RenderContext, m: ModelEntry) -> Output:
     site = ctx.site
     rec = m.record
@@ -314,8 +309,3 @@ def removed_model_pages(ctx: RenderContext) -> Iterator[Output]:
                         breadcrumbs=(Breadcrumb("Models", ""), Breadcrumb("Changelog", CHANGELOG_PATH),
                                      Breadcrumb(r.name, None)))
         yield render(ctx, "removed_model.html", page, r=r)
-
-
-PAGE_PRODUCERS = (catalog_page, model_pages, provider_pages, providers_index, collection_pages, collections_index,
-                  pricing_page, compare_page, leaderboard_page, doc_pages, not_found_page, changelog_pages,
-                  removed_model_pages)

@@ -53,15 +53,6 @@ def _twin_helpers(site: Site, page_path: str, shift: int):
     return link, record_markdown
 
 
-def model_twins(ctx: RenderContext) -> Iterator[Output]:
-    template = ctx.text.get_template("model.md.j2")
-    fenced = fenced_snippets(ctx)
-    for m in ctx.site.models:
-        out = model_twin(ctx, m, template, fenced)
-        yield out
-        yield index_twin(m.path, out)
-
-
 def index_twin(page_path: str, twin: Output) -> Output:
     """Return the copy of a twin at <page>/index.md."""
     return Output(page_path + "index.md", twin.data)
@@ -283,6 +274,3 @@ def listing_twins(ctx: RenderContext) -> Iterator[Output]:
     out = Output(twin_of("compare/"), (pointer(site) + _tidy(text)).encode("utf-8"))
     yield out
     yield index_twin("compare/", out)
-
-
-MARKDOWN_PRODUCERS = (model_twins, provider_twins, doc_twins, listing_twins)
