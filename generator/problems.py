@@ -1,9 +1,9 @@
 """Problems found in a catalog, and how they are printed.
 
 Every problem is `path:line:col: field.path: message` (CONTRACT.md, "Bad input").
-tests/test_problems.py and tests/test_validation.py hold this format. `--format github`
-prints the same problems as GitHub Actions workflow commands (`::error file=...::message`),
-which GitHub shows on the line of the pull request's diff; tests/test_integrations.py holds it.
+tests/test_validation.py holds this format. `--format github` prints the same problems
+as GitHub Actions workflow commands (`::error file=...::message`), which GitHub shows on
+the line of the pull request's diff; tests/test_integrations.py holds it.
 """
 
 from __future__ import annotations

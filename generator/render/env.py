@@ -2,7 +2,7 @@
 
 A project's own templates/ folder overrides the packaged default theme file by
 file. Filters are the tested functions of generator.formats; nothing in a
-template does arithmetic. tests/test_render_env.py holds the escaping rules.
+template does arithmetic. tests/test_hostile.py holds the escaping rules.
 """
 
 from __future__ import annotations

@@ -2,7 +2,8 @@
 
 Templates get a typed frame (PageInfo) plus the entries they show; links are
 made relative by `link()`, so the site works under any sub-path and from disk.
-tests/test_pages.py parses the built pages and checks them against records.
+tests/test_model_page.py, tests/test_listing_pages.py and tests/test_every_page.py parse
+the built pages and check them against records.
 """
 
 from __future__ import annotations
