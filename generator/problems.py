@@ -14,6 +14,8 @@ from typing import Callable
 
 import click
 
+from .prose import plural
+
 
 @dataclass(frozen=True, order=True)
 class Problem:
@@ -87,11 +89,6 @@ def summary(problems: list[Problem]) -> str:
     if warnings:
         parts.append(plural(warnings, "warning"))
     return f"{', '.join(parts) or 'no problems'} in {plural(files, 'file')}."
-
-
-def plural(n: int, word: str) -> str:
-    """Return '1 model', '2 models', '10,000 models'."""
-    return f"{n:,} {word}{'' if n == 1 else 's'}"
 
 
 class CatalogError(click.ClickException):

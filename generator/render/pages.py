@@ -19,6 +19,7 @@ from . import markdown as md
 from .context import Breadcrumb, PageInfo, RenderContext
 from .env import relative
 from .twins import index_twin, pointer, twin_of
+from ..prose import plural
 from ..site import CollectionEntry, ModelEntry, ProviderEntry, paginate, reader_order
 from ..write import Output
 
@@ -132,7 +133,8 @@ def listing_pages(ctx: RenderContext, template: str, items, first: PageInfo, **e
 
 def catalog_page(ctx: RenderContext) -> Iterator[Output]:
     site = ctx.site
-    page = PageInfo(path="", title=f"{site.name} model catalog — {len(site.models):,} models, prices and context",
+    page = PageInfo(path="",
+                    title=f"{site.name} model catalog — {plural(len(site.models), 'model')}, prices and context",
                     description=_clip(site.record.tagline or f"Every model on {site.name}: prices, context windows, "
                                       "capabilities and API."), kind="catalog",
                     md_twin=twin_of(""))
@@ -190,7 +192,7 @@ def collections_index(ctx: RenderContext) -> Iterator[Output]:
 def pricing_page(ctx: RenderContext) -> Iterator[Output]:
     site = ctx.site
     page = PageInfo(path="pricing/", title=f"Model pricing per 1M tokens · {site.name}",
-                    description=f"Input and output prices of all {len(site.models):,} models on {site.name}, "
+                    description=f"Input and output prices of all {plural(len(site.models), 'model')} on {site.name}, "
                                 "with a monthly cost calculator.",
                     kind="pricing", md_twin=twin_of("pricing/"),
                     breadcrumbs=(Breadcrumb("Models", ""), Breadcrumb("Pricing", None)))
