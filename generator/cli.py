@@ -63,7 +63,8 @@ def main() -> None:
 def validate(project: Path, strict: bool, fmt: str) -> None:
     """Validate the catalog: every problem as path:line:col: field: message."""
     from .catalog import load_catalog
-    from .problems import CatalogError, formatter, plural, summary
+    from .problems import CatalogError, formatter, summary
+    from .prose import plural
 
     from .build import default_workers
     from .cache import RecordCache

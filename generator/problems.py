@@ -1,9 +1,9 @@
 """Problems found in a catalog, and how they are printed.
 
 Every problem is `path:line:col: field.path: message` (CONTRACT.md, "Bad input").
-tests/test_problems.py and tests/test_validation.py hold this format. `--format github`
-prints the same problems as GitHub Actions workflow commands (`::error file=...::message`),
-which GitHub shows on the line of the pull request's diff; tests/test_integrations.py holds it.
+tests/test_validation.py holds this format. `--format github` prints the same problems
+as GitHub Actions workflow commands (`::error file=...::message`), which GitHub shows on
+the line of the pull request's diff; tests/test_integrations.py holds it.
 """
 
 from __future__ import annotations
@@ -13,6 +13,8 @@ from pathlib import Path
 from typing import Callable
 
 import click
+
+from .prose import plural
 
 
 @dataclass(frozen=True, order=True)
@@ -87,11 +89,6 @@ def summary(problems: list[Problem]) -> str:
     if warnings:
         parts.append(plural(warnings, "warning"))
     return f"{', '.join(parts) or 'no problems'} in {plural(files, 'file')}."
-
-
-def plural(n: int, word: str) -> str:
-    """Return '1 model', '2 models', '10,000 models'."""
-    return f"{n:,} {word}{'' if n == 1 else 's'}"
 
 
 class CatalogError(click.ClickException):

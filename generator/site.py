@@ -17,7 +17,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-from . import formats
+from . import formats, prose
 from .problems import BadUsage, EnvironmentFault
 from .records import schema
 from .records.checks import matches
@@ -391,7 +391,12 @@ class Site:
     @property
     def fee_note(self) -> str:
         """The platform-fee sentence shown beside every price ("" without a fee): one source for all."""
-        return fee_note(self.record)
+        return prose.fee_note(self.record.fee)
+
+    @property
+    def platform_fee(self) -> str:
+        """The phrase "the 5% platform fee", for the sentences that name it ("" without a percent)."""
+        return prose.platform_fee(self.record.fee)
 
     @property
     def name(self) -> str:
@@ -514,20 +519,6 @@ def _offers(rec: schema.ModelRecord) -> tuple[OfferEntry, ...]:
                             o.limits.context or rec.limits.context,
                             o.limits.max_output or min(rec.limits.max_output, o.limits.context or rec.limits.context),
                             o.default, o is lead) for o in ordered)
-
-
-def fee_note(site: schema.SiteRecord) -> str:
-    """Return the platform-fee sentence for site.yaml's fee ("" without one).
-
-    The fee is never added into a price: every price kind (tokens, tiers, variants, offers,
-    per-unit fees) is shown as authored with this one sentence beside it.
-    """
-    fee = site.fee
-    if fee.note:
-        return fee.note
-    if fee.percent:
-        return f"A {formats.number(fee.percent)}% platform fee applies."
-    return ""
 
 
 # --- listing order and pages ---------------------------------------------------------------------
@@ -710,7 +701,7 @@ def faq(m: ModelEntry, site: schema.SiteRecord) -> tuple[FaqItem, ...]:
                 f"{rec.summary} It is a {modality_phrase(m)} model from {m.provider.name}, accessible via "
                 f"{brand}'s OpenAI-compatible API at slug {m.id}.", True),
     ]
-    cost = cost_answer(m, fee_note(site))
+    cost = cost_answer(m, prose.fee_note(fee))
     items.append(FaqItem(f"How much does {name} cost via {brand}?", cost, True))
     items.append(FaqItem(f"What is the context window of {name}?",
                          f"{formats.number(rec.limits.context)} tokens. Maximum output is "
@@ -730,8 +721,8 @@ def faq(m: ModelEntry, site: schema.SiteRecord) -> tuple[FaqItem, ...]:
     if m.provider.byok:
         byok = (f"Yes. Attach a {prov} key in your {brand} dashboard and this model flips to "
                 f"pass-through — you pay {prov} directly")
-        byok += (f" and {brand} waives the {formats.number(fee.percent)}% platform fee on those calls."
-                 if fee.percent else ".")
+        waived = prose.platform_fee(fee)
+        byok += f" and {brand} waives {waived} on those calls." if waived else "."
     else:
         byok = f"No. {brand} serves {name} with its own {prov} account; you pay through your {brand} balance."
     items.append(FaqItem(f"Can I bring my own {prov} API key (BYOK)?", byok, True))

@@ -20,10 +20,10 @@ from tests.builds import built
 from tests.machine_catalog import built_machine
 
 from generator import formats
+from generator.build import model_outputs, site_producers
 from generator.catalog import load_catalog
 from generator.render import markdown as md
 from generator.render.context import RenderContext
-from generator.render.machine import MACHINE_PRODUCERS
 from generator.render.mdtext import blocks
 from generator.render.snippets import make_snippets
 from generator.site import PAGE_SIZE, reader_order
@@ -262,15 +262,19 @@ def test_html_pages_name_their_markdown_twin(name):
                 assert target == expected[rel]
 
 
-def test_machine_outputs_are_byte_identical_across_renders():
+def test_every_output_is_byte_identical_across_renders():
     site_dir = built_machine()
     site, _ = load_catalog(site_dir.parent)
     ctx = RenderContext.create(site_dir.parent, site)
 
     def render():
-        return [(o.path, o.data) for produce in MACHINE_PRODUCERS for o in produce(ctx)]
+        per_model = [o for m in site.models for o in model_outputs(ctx, m)]
+        return [(o.path, o.data) for o in per_model + [o for _, produce in site_producers() for o in produce(ctx)]]
 
     first = render()
     assert first == render()
     assert {path: data for path, data in first} == {
         path: (site_dir / path).read_bytes() for path, _ in first}
+    rendered = {p.relative_to(site_dir).as_posix() for p in site_dir.rglob("*")
+                if p.is_file() and p.parts[len(site_dir.parts)] not in ("assets", ".modelcat-site")}
+    assert rendered == {path for path, _ in first}  # the producers are every file but the copied assets

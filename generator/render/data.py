@@ -220,13 +220,3 @@ def api_files(ctx: RenderContext) -> Iterator[Output]:
                                     pretty=False))
     yield Output(INDEX_PATH, dumps(search_index(site), pretty=False))
     yield Output(SCHEMA_PATH, dumps(published_schema(site)))
-
-
-def json_twins(ctx: RenderContext) -> Iterator[Output]:
-    """Yield models/<p>/<slug>.json, then api/models.json and the schema."""
-    for m in ctx.site.models:
-        yield model_json(ctx.site, m)
-    yield from api_files(ctx)
-
-
-DATA_PRODUCERS = (json_twins,)

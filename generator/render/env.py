@@ -1,8 +1,9 @@
 """The Jinja environments: HTML (autoescape, StrictUndefined) and text (Markdown twins, llms.txt).
 
 A project's own templates/ folder overrides the packaged default theme file by
-file. Filters are the tested functions of generator.formats; nothing in a
-template does arithmetic. tests/test_render_env.py holds the escaping rules.
+file. Filters are the tested functions of generator.formats and generator.prose:
+nothing in a template does arithmetic, writes a plural or labels a link by hand.
+tests/test_hostile.py holds the escaping rules.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from pathlib import Path
 import jinja2
 from markupsafe import Markup
 
-from .. import formats
+from .. import formats, prose
 from . import markdown as md
 from ..theme import DEFAULT_TEMPLATES, template_dirs  # noqa: F401
 
@@ -105,7 +106,7 @@ def make_env(project: Path, text: bool = False) -> jinja2.Environment:
     env.filters.update(
         price=formats.price, money=formats.money, tokens=formats.tokens, count=formats.count,
         number=formats.number, percent=formats.percent, join_words=formats.join_words,
-        script_json=script_json,
+        script_json=script_json, plural=prose.plural, link_label=prose.link_label,
     )
     if text:
         env.filters.update(md_text=md.inline_text, md_cell=md.table_cell, md_link_text=md.link_text)

@@ -242,6 +242,3 @@ def feed_files(ctx: RenderContext) -> Iterator[Output]:
     yield from sitemap_files(site)
     yield robots(site)
     yield change_feed(site) if site.changes else feed(site)  # without history: the newest models
-
-
-FEED_PRODUCERS = (feed_files,)

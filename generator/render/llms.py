@@ -28,11 +28,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from .. import formats
+from ..prose import link_label, plural
 from . import markdown as md
 from .context import RenderContext
 from .data import MODELS_PATH, SCHEMA_PATH
 from .mdtext import clean_markdown, rebaser
-from .twins import doc_md_path, fee_note
+from .twins import doc_md_path
 from ..site import ModelEntry, ProviderEntry, Site, price_rows
 from ..write import Output
 
@@ -41,10 +42,6 @@ INDEX_PATH = "llms-index.txt"  # the unbounded index, written only when the root
 FULL_PATH = "llms-full.txt"
 FULL_LIMIT = 500_000  # llms-full.txt lists every model only below this many bytes (~125,000 tokens)
 API_PAGE = "api.md"  # the API and machine files, as a Markdown page
-# Labels of site.yaml `links` keys (the same as templates/_macros.html link_label).
-LINK_LABELS = {"api_reference": "API reference", "api": "API", "docs": "Docs", "faq": "FAQ", "github": "GitHub",
-               "huggingface": "Hugging Face", "hf": "Hugging Face", "model_card": "Model card", "arxiv": "arXiv",
-               "status": "Status page"}
 
 
 # --- text pieces ---------------------------------------------------------------
@@ -115,7 +112,7 @@ def model_line(site: Site, m: ModelEntry) -> str:
 
 def provider_note(p: ProviderEntry, detail: int) -> str:
     n = len(p.models)
-    count = f"{n:,} model" + ("" if n == 1 else "s")
+    count = plural(n, "model")
     if detail < 2 or not p.models:
         return count if detail else ""
     lo = min(m.record.pricing.input for m in p.models)
@@ -165,10 +162,6 @@ def machine_files(site: Site) -> list[tuple[str, str, str]]:
     ]
 
 
-def link_label(name: str) -> str:
-    return LINK_LABELS.get(name) or name.replace("_", " ").replace("-", " ").capitalize()
-
-
 def docs_lines(site: Site) -> list[str]:
     return [line(title(d.title, d.id), site.absolute(doc_md_path(d)), note(d.description)) for d in site.docs]
 
@@ -193,7 +186,7 @@ def page_lines(site: Site) -> list[str]:
     for c in site.collections:
         n = len(c.models)
         lines.append(line(title(f"Collection: {c.title}", c.id), site.absolute(twin_of(c.path)),
-                          note(c.description or f"{n:,} model{'' if n == 1 else 's'}")))
+                          note(c.description or plural(n, "model"))))
     for name, url in sorted(site.record.links.items()):
         if "{model}" not in url:
             lines.append(line(title(link_label(name), name), url, f"{note(site.name, 80)} {link_label(name)}, on the web"))
@@ -217,7 +210,7 @@ def details(site: Site, example: str | None, extra: str = "") -> str:
     text += ("; any OpenAI SDK works once its base URL points there. Model links lead to each model's page "
              "as Markdown: prices in USD per 1M tokens, context in tokens, a curl and SDK quickstart, "
              "the request and response schema and the errors.")
-    fee = fee_note(site)
+    fee = site.fee_note
     if fee:
         text += " " + note(fee, 300)
     if extra:
@@ -236,7 +229,7 @@ class Root:
 
 def summary_of(site: Site) -> str:
     n, p = len(site.models), len(site.providers)
-    return site.record.tagline or (f"{n:,} AI models from {p:,} providers, callable through "
+    return site.record.tagline or (f"{plural(n, 'AI model')} from {plural(p, 'provider')}, callable through "
                                    f"{site.name}'s OpenAI-compatible API.")
 
 
@@ -264,7 +257,7 @@ def root_llms(site: Site, model_lines: dict[str, str] | None = None, limit: int 
 
     # 2. one line per provider, linking its own llms.txt
     nested_details = details(site, example, (
-        f"The catalog holds {n:,} models from {np:,} providers, too many to list here: each line under "
+        f"The catalog holds {plural(n, 'model')} from {plural(np, 'provider')}, too many to list here: each line under "
         "Models links that provider's own llms.txt, which lists its models and its page."))
     listed = list(site.providers)
     for detail, level in ((2, "nested"), (1, "nested-short"), (0, "nested-bare")):
@@ -280,7 +273,7 @@ def root_llms(site: Site, model_lines: dict[str, str] | None = None, limit: int 
 
     # 3. the largest providers and what else fits, plus the complete index
     over_details = details(site, example, (
-        f"The catalog holds {n:,} models from {np:,} providers. This file lists the largest providers; "
+        f"The catalog holds {plural(n, 'model')} from {plural(np, 'provider')}. This file lists the largest providers; "
         f"{INDEX_PATH} lists every provider and page. Each provider line links that provider's own llms.txt."))
     fixed = [head(h1, summary, over_details), section("API", api_lines(site))]
     index_line = line("Complete index", site.absolute(INDEX_PATH),
@@ -319,11 +312,10 @@ def provider_llms(site: Site, p: ProviderEntry, model_lines: dict[str, str], sec
     n = len(p.models)
     summary = md.plain_text(p.description) if p.description else ""
     if not summary:
-        summary = (f"{n:,} model{'' if n == 1 else 's'} from {p.name}, callable through "
+        summary = (f"{plural(n, 'model')} from {p.name}, callable through "
                    f"{site.name}'s OpenAI-compatible API.")
     example = p.models[0].id if p.models else None
-    det = details(site, example, f"This index lists the {n:,} {note(p.name, 100)} "
-                                 f"model{'' if n == 1 else 's'} of the catalog.")
+    det = details(site, example, f"This index lists the {plural(n, note(p.name, 100) + ' model')} of the catalog.")
     parts = [head(f"{p.name} models on {site.name}", summary, det)]
     lines = [model_lines[m.id] for m in p.models]
     if lines:
@@ -350,9 +342,9 @@ def llms_full(site: Site, limit: int = FULL_LIMIT) -> tuple[str, dict[str, str]]
                     f"{body}\n")
     n = len(site.models)
     out = [head(f"{site.name}: full catalog", summary_of(site), details(
-        site, example, f"This file inlines every docs page, then lists all {n:,} models; "
+        site, example, f"This file inlines every docs page, then lists all {plural(n, 'model')}; "
                        f"the index is {site.absolute('llms.txt')}."))] + docs
-    out.append(f"## Models\n\n{n:,} models, by id. Prices are USD per 1M tokens.\n")
+    out.append(f"## Models\n\n{plural(n, 'model')}, by id. Prices are USD per 1M tokens.\n")
     out.extend(model_entry(site, m) for m in site.models)
     text = "\n".join(out)
     if size(text) < limit:
@@ -377,11 +369,11 @@ def provider_full(site: Site, p: ProviderEntry) -> str:
     n = len(p.models)
     example = p.models[0].id if p.models else None
     out = [head(f"{p.name} models on {site.name}: full list",
-                f"{n:,} model{'' if n == 1 else 's'} from {p.name}, callable through {site.name}'s "
+                f"{plural(n, 'model')} from {p.name}, callable through {site.name}'s "
                 "OpenAI-compatible API.",
-                details(site, example, f"This file lists the {n:,} {note(p.name, 100)} "
-                                       f"model{'' if n == 1 else 's'}; the index is {site.absolute('llms.txt')}."))]
-    out.append(f"## Models\n\n{n:,} models, by id. Prices are USD per 1M tokens.\n")
+                details(site, example, f"This file lists the {plural(n, note(p.name, 100) + ' model')}; "
+                                       f"the index is {site.absolute('llms.txt')}."))]
+    out.append(f"## Models\n\n{plural(n, 'model')}, by id. Prices are USD per 1M tokens.\n")
     out.extend(model_entry(site, m) for m in p.models)
     return "\n".join(out)
 
@@ -465,6 +457,3 @@ def llms_files(ctx: RenderContext) -> Iterator[Output]:
     for path, text in per_provider.items():
         yield Output(path, text.encode("utf-8"))
     yield Output(API_PAGE, api_page(site).encode("utf-8"))
-
-
-LLMS_PRODUCERS = (llms_files,)

@@ -416,6 +416,3 @@ def openapi_files(ctx: RenderContext) -> Iterator[Output]:
     dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
     text = yaml.dump(doc, Dumper=dumper, sort_keys=False, allow_unicode=True, width=100)
     yield Output("openapi.yaml", text.encode("utf-8"))
-
-
-OPENAPI_PRODUCERS = (openapi_files,)

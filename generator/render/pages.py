@@ -2,7 +2,8 @@
 
 Templates get a typed frame (PageInfo) plus the entries they show; links are
 made relative by `link()`, so the site works under any sub-path and from disk.
-tests/test_pages.py parses the built pages and checks them against records.
+tests/test_model_page.py, tests/test_listing_pages.py and tests/test_every_page.py parse
+the built pages and check them against records.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from . import markdown as md
 from .context import Breadcrumb, PageInfo, RenderContext
 from .env import relative
 from .twins import index_twin, pointer, twin_of
+from ..prose import plural
 from ..site import CollectionEntry, ModelEntry, ProviderEntry, paginate, reader_order
 from ..write import Output
 
@@ -89,11 +91,6 @@ def _active(page_path: str, nav_path: str) -> bool:
     return page_path.startswith(nav_path)
 
 
-def model_pages(ctx: RenderContext) -> Iterator[Output]:
-    for m in ctx.site.models:
-        yield model_page(ctx, m)
-
-
 def model_page(ctx: RenderContext, m: ModelEntry) -> Output:
     """Return a model's page, rendered from its entry and the site frame alone (generator.views)."""
     site = ctx.frame
@@ -138,7 +135,8 @@ def listing_pages(ctx: RenderContext, template: str, items, first: PageInfo, **e
 
 def catalog_page(ctx: RenderContext) -> Iterator[Output]:
     site = ctx.site
-    page = PageInfo(path="", title=f"{site.name} model catalog — {len(site.models):,} models, prices and context",
+    page = PageInfo(path="",
+                    title=f"{site.name} model catalog — {plural(len(site.models), 'model')}, prices and context",
                     description=_clip(site.record.tagline or f"Every model on {site.name}: prices, context windows, "
                                       "capabilities and API."), kind="catalog",
                     md_twin=twin_of(""))
@@ -196,7 +194,7 @@ def collections_index(ctx: RenderContext) -> Iterator[Output]:
 def pricing_page(ctx: RenderContext) -> Iterator[Output]:
     site = ctx.site
     page = PageInfo(path="pricing/", title=f"Model pricing per 1M tokens · {site.name}",
-                    description=f"Input and output prices of all {len(site.models):,} models on {site.name}, "
+                    description=f"Input and output prices of all {plural(len(site.models), 'model')} on {site.name}, "
                                 "with a monthly cost calculator.",
                     kind="pricing", md_twin=twin_of("pricing/"),
                     breadcrumbs=(Breadcrumb("Models", ""), Breadcrumb("Pricing", None)))
@@ -316,8 +314,3 @@ def removed_model_pages(ctx: RenderContext) -> Iterator[Output]:
                         breadcrumbs=(Breadcrumb("Models", ""), Breadcrumb("Changelog", CHANGELOG_PATH),
                                      Breadcrumb(r.name, None)))
         yield render(ctx, "removed_model.html", page, r=r)
-
-
-PAGE_PRODUCERS = (catalog_page, model_pages, provider_pages, providers_index, collection_pages, collections_index,
-                  pricing_page, compare_page, leaderboard_page, doc_pages, not_found_page, changelog_pages,
-                  removed_model_pages)

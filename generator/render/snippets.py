@@ -4,7 +4,7 @@ Each snippet depends on the site (base URL, key variable, example request)
 and on one model id. Highlighting with Pygments costs about a millisecond a
 block, so each snippet is written and highlighted once per build with a
 placeholder id, then the (HTML-safe) id is substituted per model.
-tests/test_snippets.py runs the Python one with the real openai SDK.
+tests/test_openapi.py runs the Python one with the real openai SDK.
 """
 
 from __future__ import annotations

@@ -27,11 +27,6 @@ from ..site import DocPage, ModelEntry, ProviderEntry, Site, paginate, reader_or
 from ..write import Output
 
 
-def fee_note(site: Site) -> str:
-    """Return the platform-fee sentence shown under prices ("" without a fee): Site.fee_note."""
-    return site.fee_note
-
-
 def pointer(site: Site) -> str:
     """Return the blockquote that opens every Markdown twin: where the site's index for agents is."""
     return (f"> For the complete index of {md.inline_text(site.name)}'s pages for agents, "
@@ -51,15 +46,6 @@ def _twin_helpers(site: Site, page_path: str, shift: int):
         return clean_markdown(text, shift=shift, rebase=rebase)
 
     return link, record_markdown
-
-
-def model_twins(ctx: RenderContext) -> Iterator[Output]:
-    template = ctx.text.get_template("model.md.j2")
-    fenced = fenced_snippets(ctx)
-    for m in ctx.site.models:
-        out = model_twin(ctx, m, template, fenced)
-        yield out
-        yield index_twin(m.path, out)
 
 
 def index_twin(page_path: str, twin: Output) -> Output:
@@ -92,7 +78,7 @@ def model_twin(ctx: RenderContext, m: ModelEntry, template=None, fenced: dict[st
     link, record_markdown = _twin_helpers(site, m.path, shift=2)
     code = {k: block.replace(PLACEHOLDER, m.id) for k, block in fenced.items()}
     text = template.render(site=site, m=m, rec=m.record, code=code, link=link, md=record_markdown,
-                           twin_of=twin_of, fee_note=fee_note(site), errors_table=errors_table(site))
+                           twin_of=twin_of, errors_table=errors_table(site))
     return Output(m.md_path, (pointer(site) + _tidy(text)).encode("utf-8"))
 
 
@@ -217,13 +203,13 @@ def listing_twins(ctx: RenderContext) -> Iterator[Output]:
     site = ctx.site
     template = ctx.text.get_template("listing.md.j2")
     price_note = "Prices are USD per 1M tokens; context in tokens."
-    fee = fee_note(site)
+    fee = site.fee_note
     models = listed(ctx)
 
-    def pages(base, items, title, intro, columns, rows_of, noun=("model", "models"), caption=""):
+    def pages(base, items, title, intro, columns, rows_of, noun="model", caption=""):
         for lp in paginate(items, base):
             text = template.render(site=site, listing=lp, title=title, intro=intro, columns=columns, caption=caption,
-                                   rows=rows_of(lp.items), noun=noun[0], nouns=noun[1], link=site.absolute,
+                                   rows=rows_of(lp.items), noun=noun, link=site.absolute,
                                    twin_of=twin_of)
             out = Output(twin_of(lp.path), (pointer(site) + _tidy(text)).encode("utf-8"))
             yield out
@@ -247,8 +233,7 @@ def listing_twins(ctx: RenderContext) -> Iterator[Output]:
                                   formats.tokens(m.record.limits.context),
                                   _one_in_one_out(m)] for m in ms],
                      caption=md.inline_text("Prices in USD per 1M tokens" + (
-                         f"; the monthly estimate includes the {formats.number(site.record.fee.percent)}% platform fee"
-                         if site.record.fee.percent else "") + "."))
+                         f"; the monthly estimate includes {site.platform_fee}" if site.platform_fee else "") + "."))
     if site.leaderboard:
         yield from pages("leaderboard/", site.leaderboard, f"Model leaderboard by usage on {site.name}",
                          md.inline_text(f"Models ranked by tokens processed; share is of "
@@ -265,13 +250,13 @@ def listing_twins(ctx: RenderContext) -> Iterator[Output]:
                      ["Provider", "Id", "Models", "Index"],
                      lambda ps: [[f"[{md.link_text(p.name)}]({site.absolute(p.md_path)})", f"`{p.id}`",
                                   formats.number(len(p.models)), f"[llms.txt]({site.absolute(p.llms_path)})"]
-                                 for p in ps], ("provider", "providers"))
+                                 for p in ps], "provider")
     yield from pages("collections/", site.collections, f"Collections on {site.name}",
                      md.inline_text(f"Every collection on {site.name} and how many models it holds."),
                      ["Collection", "Models", "About"],
                      lambda cs: [[f"[{md.link_text(c.title)}]({site.absolute(twin_of(c.path))})",
                                   formats.number(len(c.models)), md.table_cell(md.plain_text(c.description or ""))]
-                                 for c in cs], ("collection", "collections"))
+                                 for c in cs], "collection")
     for c in site.collections:
         yield from pages(c.path, reader_order(c.models), f"{c.title} on {site.name}",
                          md.inline_text(" ".join(filter(None, [md.plain_text(c.description or ""), price_note]))),
@@ -283,6 +268,3 @@ def listing_twins(ctx: RenderContext) -> Iterator[Output]:
     out = Output(twin_of("compare/"), (pointer(site) + _tidy(text)).encode("utf-8"))
     yield out
     yield index_twin("compare/", out)
-
-
-MARKDOWN_PRODUCERS = (model_twins, provider_twins, doc_twins, listing_twins)
