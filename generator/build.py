@@ -40,7 +40,8 @@ import click
 from typing import TYPE_CHECKING
 
 from .cache import CACHE_DIR, RecordCache, racy, read_cache_file, write_cache_file
-from .problems import Problem, plural
+from .problems import Problem
+from .prose import plural
 from .theme import template_dirs
 from .timing import timings
 

@@ -19,8 +19,9 @@ from dataclasses import dataclass
 
 from pydantic import BaseModel
 
+from . import prose
 from .records import schema
-from .site import Site, fee_note
+from .site import Site
 
 
 @dataclass(frozen=True)
@@ -55,7 +56,11 @@ class SiteFrame:
 
     @property
     def fee_note(self) -> str:
-        return fee_note(self.record)
+        return prose.fee_note(self.record.fee)
+
+    @property
+    def platform_fee(self) -> str:
+        return prose.platform_fee(self.record.fee)
 
     def absolute(self, path: str) -> str:
         return self.url + path

@@ -14,7 +14,7 @@ import pytest
 from conftest import EXAMPLE, MODEL_PATH, PROVIDER_YAML, make_project, valid_files
 from generator.catalog import load_catalog
 from generator.records.load import load_records
-from generator.site import MORE_FROM_PROVIDER, build_site
+from generator.site import MORE_FROM_PROVIDER, ModelRef, build_site
 
 # The seed page's own text (shared/seed-model-page.txt), quoted verbatim.
 SEED_OVERVIEW = (
