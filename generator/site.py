@@ -205,6 +205,8 @@ class ModelEntry(_Linked):
     family_siblings: tuple["ModelEntry", ...] = ()  # the first FAMILY_SHOWN others of the family
     family_count: int = 0  # how many others the family has
     replacement: "ModelEntry | None" = None
+    base: "ModelEntry | None" = None  # the model record.base_model names
+    versions: tuple["ModelEntry", ...] = ()  # the models whose base_model is this one, by id
     capabilities: tuple[tuple[str, str, bool], ...] = ()  # (key, label, yes/no), all seven
     lastmod: datetime.date = datetime.date(1970, 1, 1)
     site_record: "schema.SiteRecord | None" = None
@@ -420,10 +422,13 @@ def build_site(records: Records, base_url: str | None = None) -> Site:
 
     by_provider: dict[str, list[ModelEntry]] = {pid: [] for pid in providers}
     by_family: dict[str, list[ModelEntry]] = {}
-    for m in models.values():
+    versions_of: dict[str, list[ModelEntry]] = {}
+    for m in models.values():  # in id order, so each versions list is sorted by id
         by_provider[m.provider_id].append(m)
         if m.record.family:
             by_family.setdefault(m.record.family, []).append(m)
+        if m.record.base_model:
+            versions_of.setdefault(m.record.base_model, []).append(m)
     for pid, entry in providers.items():
         object.__setattr__(entry, "models", tuple(by_provider[pid]))
 
@@ -442,6 +447,8 @@ def build_site(records: Records, base_url: str | None = None) -> Site:
         object.__setattr__(m, "family_siblings", family)
         object.__setattr__(m, "family_count", max(len(members) - 1, 0))
         object.__setattr__(m, "replacement", models.get(rep) if rep else None)
+        object.__setattr__(m, "base", models.get(rec.base_model) if rec.base_model else None)
+        object.__setattr__(m, "versions", tuple(versions_of.get(mid, ())))
         object.__setattr__(m, "site_record", site_rec)
 
     docs = sorted((_doc(d) for d in records.docs), key=lambda d: (d.order, d.title.lower(), d.id))

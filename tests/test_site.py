@@ -174,6 +174,18 @@ def test_replacement_is_resolved(site):
     assert site.models_by_id["acme/foo-1"].replacement is None
 
 
+def test_base_and_versions_are_resolved(tmp_path):
+    files = catalog_files()
+    for mid in ("meta/llama-3.2-1b-instruct-2025", "meta/llama-3.2-1b-instruct-2024"):
+        files[f"models/{mid}.yaml"] = model_yaml(mid, extra=f"base_model: {LLAMA}\n")
+    resolved, _ = load_catalog(make_project(tmp_path, files))
+    base = resolved.models_by_id[LLAMA]
+    assert ids(base.versions) == ["meta/llama-3.2-1b-instruct-2024", "meta/llama-3.2-1b-instruct-2025"]
+    assert base.base is None
+    version = resolved.models_by_id["meta/llama-3.2-1b-instruct-2024"]
+    assert version.base is base and version.versions == ()
+
+
 # --- order, paths and dates ----------------------------------------------------------
 
 def test_models_are_sorted_by_id_whatever_the_file_order(site):
