@@ -53,6 +53,7 @@ VARIANT_LABELS: dict[str, str] = {"batch": "Batch", "flex": "Flex", "priority": 
 LIFECYCLE_STATES = ("active", "preview", "scheduled", "deprecated", "shut_down")
 MORE_FROM_PROVIDER = 6
 FAMILY_SHOWN = 12
+VERSIONS_SHOWN = 12  # on a page: the JSON document lists every version
 
 
 class _Linked:
@@ -228,6 +229,11 @@ class ModelEntry(_Linked):
     @property
     def kind(self) -> str:
         return self.record.kind
+
+    @property
+    def versions_shown(self) -> tuple["ModelEntry", ...]:
+        """The versions a page lists: bounded, however many records name this model."""
+        return self.versions[:VERSIONS_SHOWN]
 
     @functools.cached_property
     def price_rows(self) -> tuple[PriceRow, ...]:
