@@ -141,7 +141,7 @@ def model_keys(site: Site, digests: dict[str, str], global_key: str) -> dict[str
     """Return, per model, a digest of everything its three outputs show.
 
     That is its record, provider, share and rank, the collections it is in, the
-    models its page lists (more from the provider, family, replacement), and the
+    models its page lists (more from the provider, family, replacement, base, versions), and the
     site-wide inputs in global_key. A template that shows more of other records
     than this needs `build --no-cache`; the README says so.
     """
@@ -156,6 +156,9 @@ def model_keys(site: Site, digests: dict[str, str], global_key: str) -> dict[str
         parts += [f"f{o.id}:{digests['model:' + o.id]}" for o in m.family_siblings]
         if m.replacement is not None:
             parts.append(f"r{m.replacement.id}:{digests['model:' + m.replacement.id]}")
+        if m.base is not None:
+            parts.append(f"b{m.base.id}:{digests['model:' + m.base.id]}")
+        parts += [f"v{o.id}:{digests['model:' + o.id]}" for o in m.versions]
         parts.append(repr(m.history))  # its git history (generator.history)
         keys[m.id] = _blake(*parts)
     return keys
