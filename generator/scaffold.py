@@ -107,6 +107,7 @@ MODEL_TEMPLATE = """\
 id: {id}
 name: {name}
 # family: {family}                  # groups sibling models on the page
+# base_model: provider/other-model  # the model this is a version, snapshot or host's id of
 summary:                            # TODO: one plain-text paragraph on what the model is for
 # description: |                    # optional Markdown, shown under the summary
 #   Longer text. **Markdown** works; raw HTML is removed.

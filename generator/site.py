@@ -54,6 +54,7 @@ VARIANT_LABELS: dict[str, str] = {"batch": "Batch", "flex": "Flex", "priority": 
 LIFECYCLE_STATES = ("active", "preview", "scheduled", "deprecated", "shut_down")
 MORE_FROM_PROVIDER = 6
 FAMILY_SHOWN = 12
+VERSIONS_SHOWN = 12  # on a page: the JSON document lists every version
 
 
 class _Linked:
@@ -244,6 +245,8 @@ class ModelEntry(_Linked):
     family_siblings: tuple[ModelRef, ...] = ()  # the first FAMILY_SHOWN others of the family
     family_count: int = 0  # how many others the family has
     replacement: ModelRef | None = None
+    base: ModelRef | None = None  # the model record.base_model names
+    versions: tuple[ModelRef, ...] = ()  # the models whose base_model is this one, by id
     capabilities: tuple[tuple[str, str, bool], ...] = ()  # (key, label, yes/no), all seven
     lastmod: datetime.date = datetime.date(1970, 1, 1)
     site_record: "schema.SiteRecord | None" = None
@@ -265,6 +268,11 @@ class ModelEntry(_Linked):
     @property
     def kind(self) -> str:
         return self.record.kind
+
+    @property
+    def versions_shown(self) -> tuple[ModelRef, ...]:
+        """The versions a page lists: bounded, however many records name this model."""
+        return self.versions[:VERSIONS_SHOWN]
 
     @functools.cached_property
     def price_rows(self) -> tuple[PriceRow, ...]:
@@ -473,10 +481,13 @@ def build_site(records: Records, base_url: str | None = None) -> Site:
 
     by_provider: dict[str, list[ModelEntry]] = {pid: [] for pid in providers}
     by_family: dict[str, list[ModelEntry]] = {}
-    for m in models.values():
+    versions_of: dict[str, list[ModelEntry]] = {}
+    for m in models.values():  # in id order, so each versions list is sorted by id
         by_provider[m.provider_id].append(m)
         if m.record.family:
             by_family.setdefault(m.record.family, []).append(m)
+        if m.record.base_model:
+            versions_of.setdefault(m.record.base_model, []).append(m)
     for pid, entry in providers.items():
         object.__setattr__(entry, "models", tuple(by_provider[pid]))
 
@@ -495,6 +506,8 @@ def build_site(records: Records, base_url: str | None = None) -> Site:
         object.__setattr__(m, "family_siblings", family)
         object.__setattr__(m, "family_count", max(len(members) - 1, 0))
         object.__setattr__(m, "replacement", refs.get(rep) if rep else None)
+        object.__setattr__(m, "base", refs.get(rec.base_model) if rec.base_model else None)
+        object.__setattr__(m, "versions", tuple(refs[v.id] for v in versions_of.get(mid, ())))
         object.__setattr__(m, "site_record", site_rec)
 
     docs = sorted((_doc(d) for d in records.docs), key=lambda d: (d.order, d.title.lower(), d.id))

@@ -2,8 +2,8 @@
 
 The contract's example has one active model and no docs; this one adds a
 deprecated model with a replacement, a preview model, free and cached prices,
-Markdown descriptions, model links, a custom FAQ, family siblings, tracked
-market volume and docs pages. Used by tests/test_model_page.py and
+Markdown descriptions, model links, a custom FAQ, family siblings, a version of
+a model (base_model), tracked market volume and docs pages. Used by tests/test_model_page.py and
 tests/test_doc_pages.py (written into a temporary folder and built there).
 """
 
@@ -105,6 +105,22 @@ usage:
   tokens: 50000000
 """
 
+LLAMA_70B_FP8 = """\
+id: meta/llama-3.3-70b-instruct-fp8
+name: Llama-3.3-70B-Instruct FP8
+base_model: meta/llama-3.3-70b-instruct
+summary: Llama-3.3-70B-Instruct served with FP8 weights.
+modalities:
+  input: [text]
+  output: [text]
+pricing:
+  input: 0.1
+  output: 0.25
+limits:
+  context: 131072
+  max_output: 8192
+"""
+
 ACME_VISION = """\
 id: acme/vision-pro
 name: Vision Pro <beta>
@@ -203,6 +219,7 @@ def write_rich_catalog(project: Path) -> Path:
         "providers/acme.yaml": PROVIDER_ACME,
         "models/meta/llama-3.3-70b-instruct.yaml": LLAMA_70B,
         "models/meta/llama-3.1-8b-instruct.yaml": LLAMA_8B,
+        "models/meta/llama-3.3-70b-instruct-fp8.yaml": LLAMA_70B_FP8,
         "models/acme/vision-pro.yaml": ACME_VISION,
         "collections.yaml": COLLECTIONS,
         "docs/getting-started.md": DOC_START,

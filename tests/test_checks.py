@@ -129,6 +129,13 @@ def test_replacement_in_the_catalog_is_accepted(tmp_path):
     assert problem_lines(make_project(tmp_path, files)) == []
 
 
+def test_base_model_in_the_catalog_is_accepted(tmp_path):
+    files = valid_files()
+    files["models/meta/llama-3.2-1b-instruct-2024.yaml"] = files[MODEL_PATH].replace(
+        "id: meta/llama-3.2-1b-instruct", "id: meta/llama-3.2-1b-instruct-2024\nbase_model: meta/llama-3.2-1b-instruct")
+    assert problem_lines(make_project(tmp_path, files)) == []
+
+
 def test_same_id_in_two_files(tmp_path):
     files = valid_files()
     files["models/meta/copy.yaml"] = files[MODEL_PATH]

@@ -220,8 +220,8 @@ def test_new_writes_a_record_that_fails_until_its_summary_and_prices_are_filled_
     assert check.exit_code == 1
     # no price is written for the author: a record left as written is never published as "Free"
     assert error_lines(check) == [
-        "catalog/models/acme/foo-1.yaml:7:9: summary: must be text, but the value is empty",
-        "catalog/models/acme/foo-1.yaml:16:9: pricing.input: must be a number, got null (nothing)",
+        "catalog/models/acme/foo-1.yaml:8:9: summary: must be text, but the value is empty",
+        "catalog/models/acme/foo-1.yaml:17:9: pricing.input: must be a number, got null (nothing)",
         "2 errors in 1 file.",
     ]
 
@@ -229,7 +229,7 @@ def test_new_writes_a_record_that_fails_until_its_summary_and_prices_are_filled_
     record.write_text(text.replace("  input:       ", "  input: 0.5", 1))
     check = run_cli("validate", "--strict", "--project", project)
     assert check.exit_code == 1
-    assert error_lines(check)[0].startswith("catalog/models/acme/foo-1.yaml:15:1: pricing.output: required key "
+    assert error_lines(check)[0].startswith("catalog/models/acme/foo-1.yaml:16:1: pricing.output: required key "
                                             "is missing for a chat model")
     record.write_text(record.read_text().replace("  output:      ", "  output: 1.5", 1))
     check = run_cli("validate", "--strict", "--project", project)

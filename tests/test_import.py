@@ -184,6 +184,31 @@ def test_litellm_only_chat_modes_are_models_and_each_skip_says_why():
     assert "no home: " in out
 
 
+def assert_version_shown(source: str, version: str, base: str) -> None:
+    """The built site says version's base on its page and twins, and lists it among base's versions."""
+    slug = base.split("/")[1]
+    assert f'version of</span> <a href="../{slug}/index.html">' in page(source, version)
+    assert f'<h3 id="versions">Versions</h3>' in page(source, base)
+    assert f'<span class="mini-id">{version}</span>' in page(source, base).split('id="versions"')[1]
+    assert f"/models/{base}.md) (`{base}`) |" in page(source, version, ".md")
+    assert f"/models/{version}.md) (`{version}`)" in page(source, base, ".md").split("## Versions")[1]
+    assert twin(source, version)["base_model"] == base
+    assert version in twin(source, base)["versions"]
+
+
+def test_litellm_vertex_and_bedrock_versions_name_their_base_when_it_is_a_record():
+    project, out = built("litellm")
+    # Vertex's claude-opus-4-7@default and Bedrock's ...-v1:0: the name before the version mark
+    assert record(project, "anthropic/claude-opus-4-7-default")["base_model"] == "anthropic/claude-opus-4-7"
+    assert (record(project, "anthropic/claude-sonnet-4-5-20250929-v1-0")["base_model"]
+            == "anthropic/claude-sonnet-4-5-20250929")
+    assert "base_model" not in record(project, "anthropic/claude-opus-4-7")
+    # us.anthropic.claude-3-5-haiku-20241022-v1:0: no record of claude-3-5-haiku-20241022, no dangling id
+    assert "base_model" not in record(project, "anthropic/claude-3-5-haiku-20241022-v1-0")
+    assert "no home: base model not in the catalog (base_model left out): 1" in out
+    assert_version_shown("litellm", "anthropic/claude-opus-4-7-default", "anthropic/claude-opus-4-7")
+
+
 # --- OpenRouter --------------------------------------------------------------------------------------
 
 def test_openrouter_decimal_strings_become_exact_prices():
@@ -213,6 +238,38 @@ def test_openrouter_expiration_is_a_scheduled_deprecation_on_the_page_and_twins(
     assert twin("openrouter", "anthropic/claude-3.7-sonnet-thinking")["deprecation"]["shutdown"] == "2099-02-19"
     assert "scheduled to be deprecated on 2099-02-19" in page("openrouter", "anthropic/claude-3.7-sonnet-thinking")
     assert "2099-02-19" in page("openrouter", "anthropic/claude-3.7-sonnet-thinking", ".md")
+
+
+def test_openrouter_canonical_slug_of_a_variant_names_its_base():
+    project, out = built("openrouter")
+    assert record(project, "meta/llama-3.3-70b-instruct-free")["base_model"] == "meta/llama-3.3-70b-instruct"
+    assert "base_model" not in record(project, "meta/llama-3.3-70b-instruct")
+    # its slug is a dated name no record holds: left out, and counted
+    assert "base_model" not in record(project, "anthropic/claude-3.7-sonnet-thinking")
+    assert "base_model" not in record(project, "example/caps.model-2024")  # its slug is its own, renamed
+    assert "no home: base model not in the catalog (base_model left out): 1" in out
+    assert "no home: canonical_slug" not in out
+    assert_version_shown("openrouter", "meta/llama-3.3-70b-instruct-free", "meta/llama-3.3-70b-instruct")
+
+
+def test_models_dev_names_no_base_model():
+    # api.json resolves models.dev's base_model at build time and publishes none; `family` is a
+    # coarse family ("gpt"), so no record of it gets one
+    project, _ = built("models.dev")
+    assert not any("base_model" in read_yaml(f) for f in (project / "catalog" / "models").glob("*/*.yaml"))
+
+
+def test_a_base_whose_record_is_refused_is_left_out_of_its_versions(tmp_path):
+    data = json.loads(OPENROUTER.read_text())
+    base = next(m for m in data["data"] if m["id"] == "meta-llama/llama-3.3-70b-instruct")
+    base["description"] = "".join("  " * i + "- x\n" for i in range(30))  # nested past the limit
+    src = tmp_path / "models.json"
+    src.write_text(json.dumps(data))
+    project, out = imported(tmp_path, "openrouter", file=src)
+    assert "skipped meta-llama/llama-3.3-70b-instruct: would not validate: description: " in out
+    assert "base_model" not in record(project, "meta/llama-3.3-70b-instruct-free")
+    assert "no home: base model not in the catalog (base_model left out): 2" in out
+    assert [p for p in problem_lines(project) if ": warning" not in p] == []
 
 
 # --- merge, not overwrite; --check ----------------------------------------------------------------
@@ -269,6 +326,18 @@ def test_reimport_keeps_hand_edits_and_comments_and_updates_the_facts(tmp_path):
     assert again.exit_code == 0, again.output
 
 
+def test_reimport_restores_the_base_model_as_a_source_fact(tmp_path):
+    project, _ = imported(tmp_path, "openrouter")
+    path = project / "catalog/models/meta/llama-3.3-70b-instruct-free.yaml"
+    text = path.read_text()
+    path.write_text(text.replace("base_model: meta/llama-3.3-70b-instruct\n", ""))
+    check = run_cli("import", "openrouter", OPENROUTER, "--project", project, "--check")
+    assert check.exit_code == 1
+    assert "meta/llama-3.3-70b-instruct-free: base_model (none) -> meta/llama-3.3-70b-instruct" in check.output
+    assert run_cli("import", "openrouter", OPENROUTER, "--project", project).exit_code == 0
+    assert path.read_text() == text  # back where the schema puts it
+
+
 def test_check_lists_each_changed_price_and_exits_1_writing_nothing(tmp_path):
     project, _ = imported(tmp_path, "litellm")
     before = (project / "catalog/models/openai/gpt-4o.yaml").read_text()
@@ -300,7 +369,7 @@ def test_bad_usage_and_unreadable_files_are_one_line(tmp_path):
 
 # --- exports read back by their importers: round trips -------------------------------------------
 
-KEYS = ("name", "released", "modalities", "pricing", "limits", "capabilities", "status", "deprecation",
+KEYS = ("name", "base_model", "released", "modalities", "pricing", "limits", "capabilities", "status", "deprecation",
         "open_weights", "knowledge_cutoff")
 
 

@@ -23,6 +23,7 @@ from benchmarks.generate import generate_catalog
 from generator import build as build_mod
 from generator.build import build
 from generator.cache import CACHE_DIR
+from generator.catalog import load_catalog
 from generator.cli import main
 
 
@@ -97,10 +98,23 @@ def op_remove(project: Path, i: int) -> None:
         return
     victim = files[i % len(files)]
     vid = victim.relative_to(project / "catalog" / "models").with_suffix("").as_posix()
-    for f in files:  # nothing may name it as a replacement
-        if f != victim and f"replacement: {vid}" in f.read_text(encoding="utf-8"):
+    for f in files:  # nothing may name it as a replacement or a base
+        text = f.read_text(encoding="utf-8")
+        if f != victim and (f"replacement: {vid}" in text or f"base_model: {vid}\n" in text):
             return
     victim.unlink()
+
+
+def op_base(project: Path, i: int) -> tuple[Path, Path]:
+    """Make one model a version of another half the catalog away (most often of another provider):
+    each page then shows the other; return (version, base)."""
+    files = models(project)
+    version, base = files[i % len(files)], files[(i + len(files) // 2) % len(files)]
+    bid = base.relative_to(project / "catalog" / "models").with_suffix("").as_posix()
+    text = re.sub(r"(?m)^base_model: .*\n", "", version.read_text(encoding="utf-8"))
+    version.write_text(re.sub(r"(?m)^(id: .*\n)", lambda m: f"{m.group(1)}base_model: {bid}\n", text, count=1),
+                       encoding="utf-8")
+    return version, base
 
 
 def op_provider(project: Path, i: int) -> None:
@@ -128,7 +142,7 @@ def op_template(project: Path, i: int) -> None:
                                   encoding="utf-8")
 
 
-OPS = [op_rename, op_price, op_usage, op_add, op_remove, op_provider, op_site, op_collection, op_template]
+OPS = [op_rename, op_price, op_usage, op_add, op_remove, op_base, op_provider, op_site, op_collection, op_template]
 
 
 @pytest.fixture(scope="module")
@@ -182,6 +196,26 @@ def test_unchanged_models_are_linked_not_rendered(seed_project, tmp_path):
     kept = [p for p, ino in inodes.items() if p.exists() and p.stat().st_ino == ino]
     # unchanged models' four files (page, twin at both URLs, JSON) are the previous build's, hard-linked
     assert len(kept) == 4 * (second.models - second.rendered)
+
+
+def test_a_version_and_its_base_follow_each_other_s_edits(seed_project, tmp_path):
+    project = tmp_path / "p"
+    shutil.copytree(seed_project, project)
+    build(project)
+    version, base = op_base(project, 5)
+    build(project)
+    site, _ = load_catalog(project)
+    vm = site.models_by_id[version.relative_to(project / "catalog" / "models").with_suffix("").as_posix()]
+    # no other link between the two pages: only base and versions tie them
+    assert vm.base.provider_id != vm.provider_id and vm not in vm.base.family_siblings
+    # one at a time: a renamed record's own pages are rendered again anyway
+    for edited, shown_on in ((base, "the version's page"), (version, "the base's Versions list")):
+        set_field(edited, "name", f"Renamed, shown on {shown_on}")
+        build(project)
+        cold = tmp_path / "cold"
+        build(project, cold, workers=1, cache=False)
+        assert_same(project / "site", cold)
+        shutil.rmtree(cold)
 
 
 def test_nothing_changed_is_a_no_op(seed_project, tmp_path, monkeypatch):

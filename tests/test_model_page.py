@@ -243,7 +243,7 @@ def site_today(cat):
 
 
 def test_summary_description_and_overview(cat):
-    for m, soup, _ in pages(cat):
+    for m, soup, page in pages(cat):
         assert text(soup.find("p", class_="lede")) == flat(m.record.summary)
         desc = soup.find(class_="model-description")
         if m.record.description:
@@ -256,6 +256,11 @@ def test_summary_description_and_overview(cat):
         assert f"model {m.id}" in chips
         if m.record.family:
             assert f"family {m.record.family}" in chips
+        links = soup.find("ul", class_="chips").find_all("a")
+        assert [(text(a), resolve(page, a["href"])) for a in links] == (
+            [(m.base.name, site_file(m.base.path))] if m.base else []), m.id
+        if m.base:
+            assert f"version of {m.base.name}" in chips
 
 
 def test_stat_strip(cat):
@@ -378,6 +383,8 @@ def test_collections_more_from_provider_and_family(cat):
             [(f"More from {m.provider.name} →", site_file(m.provider.path))], m.id
         cards = node.find_all("ul", class_="mini-cards")
         groups = [m.more_from_provider] if m.more_from_provider else []
+        if m.versions:
+            groups.append(m.versions_shown)
         if m.family_siblings:
             groups.append(m.family_siblings[:12])
         assert len(cards) == len(groups)

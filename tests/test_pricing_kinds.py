@@ -277,9 +277,9 @@ def test_markdown_twin_states_prices_tiers_variants_hosts_and_lifecycle():
 def test_json_twin_and_api_models_carry_schema_version_lifecycle_and_derived_prices():
     doc = json.loads(twin("meta/rich-1", "json"))
     listed = json.loads((site_dir() / "api/models.json").read_text(encoding="utf-8"))
-    assert listed["schema_version"] == 2
+    assert listed["schema_version"] == 3
     assert {d["id"]: d for d in listed["data"]}["meta/rich-1"] == doc
-    assert doc["schema_version"] == 2
+    assert doc["schema_version"] == 3
     assert doc["kind"] == "chat" and doc["released"] == "2025-03"
     assert doc["created"] == 1740787200  # 2025-03-01 00:00 UTC: a month-only release counts from its first day
     assert doc["pricing"]["per_search"] == 0.025 and doc["pricing"]["variants"]["flex"]["input"] == 1.5

@@ -12,9 +12,10 @@ import shutil
 import pytest
 
 from conftest import EXAMPLE, MODEL_PATH, PROVIDER_YAML, make_project, valid_files
+from generator.build import build
 from generator.catalog import load_catalog
 from generator.records.load import load_records
-from generator.site import MORE_FROM_PROVIDER, ModelRef, build_site
+from generator.site import MORE_FROM_PROVIDER, VERSIONS_SHOWN, ModelRef, build_site
 
 # The seed page's own text (shared/seed-model-page.txt), quoted verbatim.
 SEED_OVERVIEW = (
@@ -177,6 +178,35 @@ def test_replacement_is_resolved(site):
     assert old.replacement == ModelRef(new.id, new.name, new.path, new.md_path, new.record.pricing.input,
                                        new.record.limits.context)
     assert site.models_by_id["acme/foo-1"].replacement is None
+
+
+def test_base_and_versions_are_resolved(tmp_path):
+    files = catalog_files()
+    for mid in ("meta/llama-3.2-1b-instruct-2025", "meta/llama-3.2-1b-instruct-2024"):
+        files[f"models/{mid}.yaml"] = model_yaml(mid, extra=f"base_model: {LLAMA}\n")
+    resolved, _ = load_catalog(make_project(tmp_path, files))
+    base = resolved.models_by_id[LLAMA]
+    assert ids(base.versions) == ["meta/llama-3.2-1b-instruct-2024", "meta/llama-3.2-1b-instruct-2025"]
+    assert base.base is None
+    version = resolved.models_by_id["meta/llama-3.2-1b-instruct-2024"]
+    assert version.base is base and version.versions == ()
+
+
+def test_a_page_lists_a_bounded_number_of_versions(tmp_path):
+    files = catalog_files()
+    many = [f"meta/llama-v{i:02}" for i in range(VERSIONS_SHOWN + 1)]
+    for mid in many:
+        files[f"models/{mid}.yaml"] = model_yaml(mid, extra=f"base_model: {LLAMA}\n")
+    project = make_project(tmp_path, files)
+    base = load_catalog(project)[0].models_by_id[LLAMA]
+    assert ids(base.versions) == many
+    assert ids(base.versions_shown) == many[:VERSIONS_SHOWN]
+    build(project, project / "site")
+    html = (project / "site" / base.path / "index.html").read_text(encoding="utf-8")
+    listed = html.split('<h3 id="versions">')[1].split("</ul>")[0]
+    assert listed.count('<span class="mini-id">') == VERSIONS_SHOWN
+    assert 'and 1 more, all listed in the <a href="../llama-3.2-1b-instruct.json">JSON</a>.' in html
+    assert "And 1 more, all listed in the [JSON](" in (project / "site" / base.md_path).read_text(encoding="utf-8")
 
 
 # --- order, paths and dates ----------------------------------------------------------

@@ -218,7 +218,7 @@ def test_json_twins_equal_records_and_match_the_published_schema(name):
     validator = jsonschema.Draft202012Validator(schema, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER)
     listed = json.loads((site_dir / "api" / "models.json").read_text(encoding="utf-8"))
     assert listed["object"] == "list" and [d["id"] for d in listed["data"]] == [m.id for m in site.models]
-    assert listed["schema_version"] == 2
+    assert listed["schema_version"] == 3
     for m, from_list in zip(site.models, listed["data"]):
         doc = json.loads((site_dir / m.json_path).read_text(encoding="utf-8"))
         assert doc == from_list
@@ -232,7 +232,7 @@ def test_json_twins_equal_records_and_match_the_published_schema(name):
         assert doc["collections"] == [c.id for c in m.collections]
         assert doc["provider"] == {"id": m.provider.id, "name": m.provider.name, "url": m.provider.url}
         assert (doc["object"], doc["owned_by"]) == ("model", m.provider_id)
-        assert doc["schema_version"] == 2
+        assert doc["schema_version"] == 3
         assert doc["lifecycle"] == m.lifecycle
         assert [t["above"] for t in doc["prices"]["tiers"]] == [t.above for t in m.record.pricing.tiers]
         assert sorted(o["host"] + (o["region"] or "") for o in doc["prices"]["offers"]) == \

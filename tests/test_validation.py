@@ -32,10 +32,10 @@ MODEL_CASES = [
      [f"{M}:14:1: limits.max_output: required key is missing",
       f'{M}:16:3: limits.max_ouput: unknown key (did you mean "max_output"?)']),
     ("unknown-key-named-like-a-type", MODEL_PATH, "open_weights: true", "open_weights: true\nstr: 1\n0[x: 2",
-     [f"{M}:30:1: str: unknown key; allowed here: id, name, family, summary, description, kind, "
+     [f"{M}:30:1: str: unknown key; allowed here: id, name, family, base_model, summary, description, kind, "
       "released, modalities, pricing, limits, capabilities, strengths, use_cases, usage, status, deprecation, "
       "tags, open_weights, license, knowledge_cutoff, links, faq, offers",
-      f"{M}:31:1: 0[x: unknown key; allowed here: id, name, family, summary, description, kind, "
+      f"{M}:31:1: 0[x: unknown key; allowed here: id, name, family, base_model, summary, description, kind, "
       "released, modalities, pricing, limits, capabilities, strengths, use_cases, usage, status, deprecation, "
       "tags, open_weights, license, knowledge_cutoff, links, faq, offers"]),
     ("link-named-date", MODEL_PATH, "open_weights: true", "open_weights: true\nlinks: {date: 'ftp://x'}",
@@ -128,6 +128,14 @@ MODEL_CASES = [
     ("deprecation-replaces-itself", MODEL_PATH, "open_weights: true",
      DEPRECATED + "  replacement: meta/llama-3.2-1b-instruct",
      [f"{M}:33:16: deprecation.replacement: a model cannot replace itself"]),
+    ("base-model-missing", MODEL_PATH, "open_weights: true", "open_weights: true\nbase_model: meta/llama-9",
+     [f'{M}:30:13: base_model: no model "meta/llama-9" in the catalog']),
+    ("base-model-is-itself", MODEL_PATH, "open_weights: true",
+     "open_weights: true\nbase_model: meta/llama-3.2-1b-instruct",
+     [f"{M}:30:13: base_model: a model cannot be a version of itself"]),
+    ("base-model-not-an-id", MODEL_PATH, "open_weights: true", "open_weights: true\nbase_model: Llama",
+     [f'{M}:30:13: base_model: must be "<provider>/<slug>" in lowercase letters, digits, ".", "_" or "-"; '
+      "got 'Llama'"]),
     ("deprecation-date-missing", MODEL_PATH, "open_weights: true",
      "open_weights: true\nstatus: deprecated\ndeprecation: {replacement: meta/llama-3.2-1b-instruct}",
      [f"{M}:31:1: deprecation.date: required key is missing"]),

@@ -148,7 +148,7 @@ def as_date(value: Any) -> str | None:
 # --- entries ---------------------------------------------------------------------------------
 
 # The record keys an import owns: re-importing updates these and only these.
-SOURCE_KEYS = ("kind", "released", "modalities", "pricing", "limits", "capabilities", "status",
+SOURCE_KEYS = ("base_model", "kind", "released", "modalities", "pricing", "limits", "capabilities", "status",
                "deprecation", "open_weights", "knowledge_cutoff", "offers")
 # Keys written only when the file is new (hand-written afterwards).
 NEW_ONLY_KEYS = ("name", "family", "summary", "description", "links")
@@ -165,6 +165,7 @@ class Entry:
     region: str | None
     record: dict  # the record's keys (SOURCE_KEYS and NEW_ONLY_KEYS), prices as Decimal
     replacement_source: str | None = None  # the source's successor id, resolved by plan()
+    base_model: str | None = None  # the model id the source names as this one's base; plan() keeps it if in the catalog
     first_party: bool = False
     derived_summary: bool = False  # the source has no summary: one was made from its facts
 
@@ -183,6 +184,10 @@ class Parsed:
     derived: collections.Counter = field(default_factory=collections.Counter)  # facts made from others
     providers: dict[str, dict] = field(default_factory=dict)  # maker -> {name, url}
     successor_ids: dict[str, str] = field(default_factory=dict)  # source id -> model id it became
+
+
+# The no-home count of a base the source names that the catalog will not hold.
+BASE_LEFT_OUT = "base model not in the catalog (base_model left out)"
 
 
 def limits_problem(context: int | None, max_output: int | None) -> str | None:
@@ -261,6 +266,11 @@ def plan(parsed: Parsed, existing_ids: set[str]) -> tuple[list[Planned], list[Sk
             skipped.extend(Skip(e.source_id, f"would not validate: {problem}") for e in entries)
             continue
         out.append(Planned(mid, rec, [e.source_id for e in entries], _headline(entries).derived_summary))
+    kept = set(existing_ids) | {p.id for p in out}
+    for p in out:  # a base whose own record was refused would be a dangling reference
+        if p.record.get("base_model") is not None and p.record["base_model"] not in kept:
+            del p.record["base_model"]
+            parsed.no_home[BASE_LEFT_OUT] += 1
     return out, skipped, collisions
 
 
@@ -289,6 +299,13 @@ def build_record(mid: str, entries: list[Entry], known: set[str], parsed: Parsed
             else:
                 parsed.no_home["successor not in the catalog (replacement left out)"] += 1
         rec["deprecation"] = dep
+    # the base is a fact of the model, not of one host: the headline's, else any host's
+    base = next((e.base_model for e in [lead, *entries] if e.base_model), None)
+    if base is not None and base != mid:
+        if base in known:
+            rec["base_model"] = base
+        else:
+            parsed.no_home[BASE_LEFT_OUT] += 1
     if len(entries) > 1:
         offers = []
         for e in sorted(entries, key=lambda e: (e.host, e.region or "")):

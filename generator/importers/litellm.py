@@ -37,6 +37,9 @@ USED = {"litellm_provider", "mode", "max_input_tokens", "max_output_tokens", "ma
         "supports_video_input", "supports_pdf_input", "supports_audio_output", "supported_modalities",
         "supported_output_modalities"}
 MODALITY = {"text": "text", "image": "image", "audio": "audio", "video": "video"}
+# A host's version mark on a model name: Vertex's "<model>@<version>" (@20240620, @default, @001)
+# and Bedrock's "<model>-v<n>:<revision>" (-v1:0); the name before it is the model's base.
+VERSION_MARK = re.compile(r"@.*\Z|-v\d+:\d+\Z")
 
 
 def split_key(key: str, provider: str) -> tuple[str, str | None, str]:
@@ -64,6 +67,13 @@ def model_id_of(key: str, provider: str) -> tuple[str, str, str | None, str]:
     slug = norm_id(model)
     maker = maker_of(prefix) if prefix else (maker_by_name(slug) or maker_of(provider))
     return maker, slug, (norm_id(region) if region else None), model
+
+
+def base_of(maker: str, model: str) -> str | None:
+    """The base model id a versioned name names (claude-opus-4-7@default -> <maker>/claude-opus-4-7), or None."""
+    mark = VERSION_MARK.search(model)
+    base = norm_id(model[:mark.start()]) if mark else ""
+    return f"{maker}/{base}" if base else None
 
 
 def parse(data, provider: str | None) -> Parsed:
@@ -169,6 +179,6 @@ def parse(data, provider: str | None) -> Parsed:
         elif "deprecation_date" in v:
             out.no_home["deprecation_date that is not a day"] += 1
         host = norm_id(prov)
-        out.entries.append(Entry(key, maker, slug, host, region, rec, succ, first_party=(maker == host),
-                                 derived_summary=True))
+        out.entries.append(Entry(key, maker, slug, host, region, rec, succ, base_of(maker, model),
+                                 first_party=(maker == host), derived_summary=True))
     return out

@@ -17,8 +17,8 @@ PRICES = {"prompt": ("input", True), "completion": ("output", True), "input_cach
           "request": ("per_request", False), "web_search": ("per_search", False)}
 PARAMS = {"tools": "tool_calling", "response_format": "json_mode", "structured_outputs": "structured_output",
           "reasoning": "reasoning"}
-USED = {"id", "name", "description", "context_length", "architecture", "pricing", "top_provider",
-        "supported_parameters", "expiration_date", "knowledge_cutoff"}
+USED = {"id", "canonical_slug", "name", "description", "context_length", "architecture", "pricing",
+        "top_provider", "supported_parameters", "expiration_date", "knowledge_cutoff"}
 
 
 def parse(data, provider: str | None) -> Parsed:
@@ -30,6 +30,7 @@ def parse(data, provider: str | None) -> Parsed:
 
     day = today()
     out = Parsed()
+    canonical: dict[str, str] = {}  # source id -> its canonical_slug
     for m in data["data"]:
         if not isinstance(m, dict) or not isinstance(m.get("id"), str):
             out.skipped.append(Skip("?", "a model without an id"))
@@ -44,6 +45,8 @@ def parse(data, provider: str | None) -> Parsed:
             out.skipped.append(Skip(sid, "its id has no character the id rule keeps"))
             continue
         out.successor_ids[sid] = f"{maker}/{slug}"
+        if isinstance(m.get("canonical_slug"), str):
+            canonical[sid] = m["canonical_slug"]
         top = m.get("top_provider") or {}
         context = as_int(m.get("context_length")) or as_int(top.get("context_length"))
         max_output = as_int(top.get("max_completion_tokens"))
@@ -112,4 +115,27 @@ def parse(data, provider: str | None) -> Parsed:
                 out.no_home[f"architecture.{k}"] += 1
         out.entries.append(Entry(sid, maker, slug, "openrouter", None, rec, first_party=True,
                                  derived_summary=derived))
+    _name_bases(out, canonical)
     return out
+
+
+def _name_bases(out: Parsed, canonical: dict[str, str]) -> None:
+    """Give each entry whose canonical_slug is another model's the base it names: the record of
+    that source id, else the one record without a ":variant" tag that shares the slug (":free",
+    ":thinking" share their model's slug, which may be a dated name no record has), else the
+    slug by the id rule (plan() keeps it only when the catalog holds it)."""
+    untagged: dict[str, list[str]] = {}
+    for sid, slug in canonical.items():
+        if ":" not in sid:
+            untagged.setdefault(slug, []).append(sid)
+    for e in out.entries:
+        slug = canonical.get(e.source_id)
+        if slug is None or slug == e.source_id:
+            continue
+        sharers = untagged.get(slug, [])
+        owner = slug if slug in out.successor_ids else sharers[0] if len(sharers) == 1 else None
+        if owner is not None:
+            e.base_model = out.successor_ids[owner]
+        elif "/" in slug:
+            prefix, rest = slug.split("/", 1)
+            e.base_model = f"{maker_of(prefix)}/{norm_id(rest)}"

@@ -86,6 +86,11 @@ def check_records(records: Records, today: datetime.date) -> list[Problem]:
         for loc, message, key, field in (pricing_problems(model.pricing, model.kind, model.limits.context,
                                                           ("pricing",)) + offer_problems(model)):
             at("model", mid, loc, message, key=key, field=field)
+        base = model.base_model
+        if base is not None and base not in models and f"model:{base}" not in records.invalid:
+            at("model", mid, ("base_model",), f'no model "{base}" in the catalog')
+        elif base == mid:
+            at("model", mid, ("base_model",), "a model cannot be a version of itself")
         if model.deprecation is not None:
             dep = model.deprecation
             if dep.shutdown is not None and dep.shutdown < dep.date:

@@ -258,6 +258,9 @@ class ModelRecord(Record):
     id: ModelId = Field(description='"<provider>/<slug>", equal to the file\'s path')
     name: Name
     family: Line | None = None
+    base_model: ModelId | None = Field(
+        None, description="the model this record is a version, snapshot or host-specific id of, e.g. "
+                          "openai/gpt-4o for openai/gpt-4o-2024-08-06; a model of the catalog")
     summary: Paragraph = Field(description="one plain-text paragraph")
     description: Markdown | None = Field(None, description="Markdown; raw HTML is sanitised")
     kind: Kind = Field("chat", description="what the model does; listings compare like with like")

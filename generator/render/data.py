@@ -1,7 +1,7 @@
 """JSON for programs: models/<p>/<slug>.json, api/models.json, api/index.json and the JSON Schema schema/model.json.
 
 A model document is the record exactly as validated (`model_dump(mode="json")`)
-plus the figures the resolver derived: provider, market share, rank,
+plus the figures the resolver derived: provider, market share, rank, versions,
 collection ids and absolute URLs, and the OpenAI model-object fields (`object`,
 `created`, `owned_by`) so that api/models.json has the shape of the gateway's
 `GET /models`. Everything is serialised by json.dumps from the resolved
@@ -26,7 +26,8 @@ from ..write import Output
 SCHEMA_PATH = "schema/model.json"
 # The shape of a model document: raised whenever a key is added, renamed or changes meaning.
 # 2: kind, month releases, price tiers, variants, per-unit prices, offers, lifecycle, derived prices.
-SCHEMA_VERSION = 2
+# 3: base_model, and the derived versions.
+SCHEMA_VERSION = 3
 MODELS_PATH = "api/models.json"
 INDEX_PATH = "api/index.json"
 INDEX_FIELDS = ("id", "name", "provider", "family", "input", "output", "caps", "price_in", "price_out",
@@ -98,6 +99,7 @@ class ModelDocument(schema.ModelRecord):
         description="share of tracked market volume, 0..1; null without usage figures")
     rank: Annotated[int, Field(ge=1)] | None = Field(description="leaderboard rank by usage tokens, 1-based")
     collections: list[str] = Field(description="ids of the collections the model belongs to")
+    versions: list[str] = Field(description="ids of the models whose base_model is this one, sorted")
     urls: ModelUrls
     history: list[HistoryEntry] = Field(description="commits that changed its facts, oldest first (CONTRACT.md "
                                                      "section 4); [] without the catalog's git history")
@@ -147,6 +149,7 @@ def model_document(site: Site, m: ModelEntry) -> dict:
         share=m.share,
         rank=m.rank,
         collections=[c.id for c in m.collections],
+        versions=[v.id for v in m.versions],
         urls={"html": site.absolute(m.path), "md": site.absolute(m.md_path), "json": site.absolute(m.json_path)},
         history=[e.as_json() for e in m.history],
     )

@@ -89,7 +89,7 @@ def openrouter_model(rec: schema.ModelRecord) -> dict:
     dep = rec.deprecation
     extra = {"knowledge_cutoff": rec.knowledge_cutoff,
              "expiration_date": dep.shutdown.isoformat() if dep is not None and dep.shutdown else None}
-    return {**extra, "id": rec.id, "canonical_slug": rec.id, "name": rec.name,
+    return {**extra, "id": rec.id, "canonical_slug": rec.base_model or rec.id, "name": rec.name,
             "description": rec.description or rec.summary, "context_length": rec.limits.context,
             "architecture": {"modality": f"{'+'.join(ins)}->{'+'.join(outs)}", "input_modalities": ins,
                              "output_modalities": outs},
