@@ -207,7 +207,8 @@ def test_a_version_and_its_base_follow_each_other_s_edits(seed_project, tmp_path
     site, _ = load_catalog(project)
     vm = site.models_by_id[version.relative_to(project / "catalog" / "models").with_suffix("").as_posix()]
     # no other link between the two pages: only base and versions tie them
-    assert vm.base.provider_id != vm.provider_id and vm not in vm.base.family_siblings
+    base_m = site.models_by_id[vm.base.id]
+    assert base_m.provider_id != vm.provider_id and vm.id not in {o.id for o in base_m.family_siblings}
     # one at a time: a renamed record's own pages are rendered again anyway
     for edited, shown_on in ((base, "the version's page"), (version, "the base's Versions list")):
         set_field(edited, "name", f"Renamed, shown on {shown_on}")

@@ -189,7 +189,7 @@ def test_base_and_versions_are_resolved(tmp_path):
     assert ids(base.versions) == ["meta/llama-3.2-1b-instruct-2024", "meta/llama-3.2-1b-instruct-2025"]
     assert base.base is None
     version = resolved.models_by_id["meta/llama-3.2-1b-instruct-2024"]
-    assert version.base is base and version.versions == ()
+    assert version.base.id == base.id and version.base.name == base.name and version.versions == ()
 
 
 def test_a_page_lists_a_bounded_number_of_versions(tmp_path):
