@@ -139,20 +139,31 @@ def catalog_stamps(project: Path) -> str | None:
     return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
 
 
-def view_keys(ctx: RenderContext, theme: str, cache: RecordCache | None) -> dict[str, str]:
-    """Return, per model, the digest of the views its three outputs render from (generator.views)."""
+def view_keys(ctx: RenderContext, theme: str, record_digests: dict[str, str]) -> dict[str, str]:
+    """Return, per model, the digest of the views its three outputs render from (generator.views).
+
+    record_digests: model id -> a digest of its record, where one is known (its file's, from
+    the record cache): it stands for the record's JSON, which is digested otherwise."""
     from .views import Digest
 
     site = ctx.site
     frame = Digest().of(theme, ctx.frame)
     known = {id(site.record): "site"}  # in the frame's digest, not again in every model's
-    files = cache.entries if cache is not None else {}
-    for m in site.models:  # a record is its file's: the file's digest stands for its JSON
-        entry = files.get(f"catalog/models/{m.id}.yaml")
-        if entry:
-            known[id(m.record)] = "file:" + entry["digest"]
+    for m in site.models:
+        d = record_digests.get(m.id)
+        if d is not None:
+            known[id(m.record)] = "record:" + d
     digest = Digest(known)
     return {m.id: digest.of(frame, m) for m in site.models}
+
+
+def file_digests(cache: RecordCache | None) -> dict[str, str]:
+    """Return model id -> the digest of its file's bytes, for every model file the cache holds."""
+    if cache is None:
+        return {}
+    prefix, suffix = "catalog/models/", ".yaml"
+    return {k[len(prefix):-len(suffix)]: e["digest"] for k, e in cache.entries.items()
+            if k.startswith(prefix) and k.endswith(suffix)}
 
 
 class Memo:
@@ -384,7 +395,7 @@ def _build(project: Path, out: Path | None, base_url: str | None, strict: bool,
     ctx = RenderContext.create(project, site, cache=use_cache, theme=theme)
 
     with timings("keys"):
-        keys = view_keys(ctx, theme, cache)
+        keys = view_keys(ctx, theme, file_digests(cache))
         old_keys = memo.data.get("models", {}) if memo is not None and memo.out_matches(out) else {}
 
     try:

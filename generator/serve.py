@@ -33,10 +33,11 @@ import time
 from http import HTTPStatus
 from http.server import HTTPServer, SimpleHTTPRequestHandler
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 import click
 
+from .live import LiveCatalog
 from .problems import CatalogError
 
 EVENTS = "/__modelcat/events"
@@ -76,6 +77,8 @@ class State:
         self.closed = False  # the server is stopping: event streams end
         self.problems: list[str] = []
         self.cond = threading.Condition()
+        # site path -> bytes: pages rendered in memory (generator.live) ahead of the site on disk
+        self.ahead: dict[str, bytes] = {}
 
     def publish(self, ok: bool, problems: list[str]) -> None:
         with self.cond:
@@ -291,6 +294,9 @@ class Handler(SimpleHTTPRequestHandler):
             return self._html(b"<!doctype html><html lang=en><title>modelcat serve</title><body>"
                               b"<p>No good build yet: the problems are listed below and in the terminal.</p>"
                               b"</body></html>", HTTPStatus.SERVICE_UNAVAILABLE)
+        ahead = self.state.ahead.get(_site_path(self.path))
+        if ahead is not None:
+            return self._ahead(ahead)
         path = self.translate_path(self.path)
         p = Path(path)
         if p.is_dir() and self.path.split("?")[0].endswith("/"):
@@ -314,6 +320,19 @@ class Handler(SimpleHTTPRequestHandler):
             self._html(page.read_bytes(), HTTPStatus.NOT_FOUND)
         else:
             self.send_error(HTTPStatus.NOT_FOUND)
+
+    def _ahead(self, body: bytes) -> None:
+        """Answer with a page rendered in memory, as the file on disk will be served."""
+        path = _site_path(self.path)
+        if path.endswith(".html"):
+            return self._html(body)
+        self.send_response(HTTPStatus.OK)
+        self.send_header("Content-Type", self.guess_type(path))
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Cache-Control", "no-store")
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
 
     def _html(self, body: bytes, status=HTTPStatus.OK):
         marker = b"</body>"
@@ -380,10 +399,51 @@ class Handler(SimpleHTTPRequestHandler):
             return True
 
 
-def rebuild(project: Path, out: Path, state: State) -> bool:
-    """Build once; publish success or the problem lines. Return whether it succeeded."""
+def _site_path(request_path: str) -> str:
+    """Return the site path a request names: "/models/a/b/" -> "models/a/b/index.html"."""
+    path = unquote(urlsplit(request_path).path).lstrip("/")
+    return path + "index.html" if path == "" or path.endswith("/") else path
+
+
+def serve_ahead(live, state: State) -> bool:
+    """Render what the saved model files change in memory and serve it at once (generator.live);
+    return whether it did. The build on disk follows either way."""
+    start = time.perf_counter()
+    try:
+        fresh = live.update()
+    except Exception:  # noqa: BLE001 - the build that follows reports it
+        fresh = None
+    if not fresh:
+        return False
+    with state.cond:
+        state.ahead.update(fresh)
+    click.echo(f"served {len(fresh):,} changed files from memory in {time.perf_counter() - start:.2f} s; "
+               "building the site", err=True)
+    state.publish(True, [])
+    return True
+
+
+def rebuild(project: Path, out: Path, state: State, live=None) -> bool:
+    """Build once; publish success or the problem lines. Return whether it succeeded.
+
+    live: the catalog kept in memory (generator.live): its pages are served before the
+    build starts, and it is read again after a build it could not anticipate."""
     from .build import build
 
+    ahead = live is not None and serve_ahead(live, state)
+    ok = False
+    try:
+        ok = _rebuild(project, out, state, build)
+        return ok
+    finally:
+        if ok:  # the site on disk has them now; after a failed build they stay the last good pages
+            with state.cond:
+                state.ahead.clear()
+        if live is not None and not ahead:
+            live.reset()
+
+
+def _rebuild(project: Path, out: Path, state: State, build) -> bool:
     start = time.perf_counter()
     try:
         report = build(project, out)
@@ -433,7 +493,7 @@ def identities(project: Path) -> list[tuple[int, int] | None]:
     return [_identity(project / name) for name in ("catalog", "templates")]
 
 
-def watch_and_rebuild(project: Path, out: Path, state: State, built: list) -> None:
+def watch_and_rebuild(project: Path, out: Path, state: State, built: list, live=None) -> None:
     """Rebuild on every change under catalog/ and templates/, forever; built holds the
     identities() of the folders the last build read.
 
@@ -462,7 +522,7 @@ def watch_and_rebuild(project: Path, out: Path, state: State, built: list) -> No
                 break
             if changes or stale:
                 stale = False
-                rebuild(project, out, state)
+                rebuild(project, out, state, live)
 
 
 def _terminate_as_interrupt(owner: int):
@@ -509,12 +569,13 @@ def serve(project: Path, port: int, out: Path | None, host: str = "127.0.0.1") -
         import watchfiles  # noqa: F401  (now, not between the first build and the watch)
 
         built = identities(project)
-        rebuild(project, out, state)
+        live = LiveCatalog(project)
+        rebuild(project, out, state, live)
         out.mkdir(parents=True, exist_ok=True)
         runner = threading.Thread(target=server.run, daemon=True)
         runner.start()
         click.echo(f"serving {out} at {server.url} (Ctrl+C to stop)", err=True)
-        watch_and_rebuild(project, out, state, built)
+        watch_and_rebuild(project, out, state, built, live)
     except KeyboardInterrupt:
         pass
     finally:

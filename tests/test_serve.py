@@ -269,9 +269,14 @@ def test_edit_break_and_fix_a_record_under_the_server(server: Server, events: Ev
     assert status == 200
     assert NEW_NAME in body
     _assert_live(body)
+    # the page came from memory (generator.live), ahead of the build; the file on disk follows
+    # with the same bytes
+    server.wait_stderr(lambda line: re.match(r"served [0-9,]+ changed files from memory in ", line), EVENT_TIMEOUT)
+    _, built = events.wait(lambda e: e["version"] > event["version"] and e["ok"])
     on_disk = (server.site / MODEL_FILE).read_text(encoding="utf-8")
     assert NEW_NAME in on_disk and EVENTS not in on_disk
-    good_version = event["version"]
+    assert _without_script(body) == on_disk
+    good_version = built["version"]
 
     # 2. break: ok false with the problem line; the terminal shows it; the last good page stays
     record.write_text(edited.replace("context: 128000\n", "context: lots\n"), encoding="utf-8")

@@ -26,6 +26,8 @@ from generator.catalog import load_catalog
 from generator.render.context import RenderContext
 from generator.views import Digest
 
+from tests.edits import EDITS, model_files
+
 from tests.builds import EXAMPLE
 
 
@@ -41,7 +43,7 @@ def outputs(project: Path) -> tuple[dict[str, str], dict[str, dict[str, bytes]]]
     site, _ = load_catalog(project)
     theme = theme_fingerprint(project)
     ctx = RenderContext.create(project, site, theme=theme)
-    keys = view_keys(ctx, theme, None)
+    keys = view_keys(ctx, theme, {})
     return keys, {m.id: {o.path: o.data for o in model_outputs(ctx, m)} for m in site.models}
 
 
@@ -66,49 +68,6 @@ def test_digest_reads_every_field_and_refuses_unknown_types():
         d.of({1, 2})
 
 
-# --- edits that keep the catalog valid: each changes what some model pages show ---------------
-
-def _files(project: Path) -> list[Path]:
-    return sorted((project / "catalog" / "models").rglob("*.yaml"))
-
-
-def _sub(path: Path, pattern: str, repl: str) -> None:
-    text = path.read_text(encoding="utf-8")
-    new = re.sub(pattern, repl, text, count=1, flags=re.M)
-    path.write_text(new, encoding="utf-8")
-
-
-def edit_name(project: Path, i: int) -> None:
-    _sub(_files(project)[i % len(_files(project))], r"^name: .*$", f"name: Renamed {i}")
-
-
-def edit_price(project: Path, i: int) -> None:
-    _sub(_files(project)[i % len(_files(project))], r"^(pricing:\n(?:  .*\n)*?)  input: .*$",
-         rf"\g<1>  input: {i % 13 + 0.25}")
-
-
-def edit_usage(project: Path, i: int) -> None:
-    _sub(_files(project)[i % len(_files(project))], r"^  tokens: \d+$", f"  tokens: {1000 + i * 7919}")
-
-
-def edit_provider(project: Path, i: int) -> None:
-    p = sorted((project / "catalog" / "providers").glob("*.yaml"))[i % 3]
-    _sub(p, r"^name: .*$", f"name: Provider {i}")
-
-
-def edit_site(project: Path, i: int) -> None:
-    _sub(project / "catalog" / "site.yaml", r"^name: .*$", f"name: Gateway {i}")
-
-
-def remove_model(project: Path, i: int) -> None:
-    files = _files(project)
-    if len(files) > 5:
-        files[i % len(files)].unlink()
-
-
-EDITS = [edit_name, edit_price, edit_usage, edit_provider, edit_site, remove_model]
-
-
 @settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.lists(st.tuples(st.sampled_from(EDITS), st.integers(0, 500)), min_size=1, max_size=3))
 def test_an_unchanged_view_digest_means_unchanged_outputs(tmp_path, edits):
@@ -129,7 +88,7 @@ def test_adding_a_model_without_usage_renders_only_the_pages_it_changes(tmp_path
     site_dir = project / "site"
     build(project, site_dir)
     before = {p: p.read_bytes() for p in site_dir.glob("models/*/*/index.html")}
-    src = _files(project)[0]
+    src = model_files(project)[0]
     added = src.with_name("added-model.yaml")
     text = re.sub(r"(?m)^id: (.*)/.*$", lambda m: f"id: {m.group(1)}/added-model", src.read_text(encoding="utf-8"))
     text = re.sub(r"(?ms)^usage:\n(?:  .*\n)*", "", text)

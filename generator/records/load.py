@@ -185,6 +185,20 @@ def load_records(project: Path, cache=None, workers: int = 1) -> Records:
     return records
 
 
+def read_valid(f: CatalogFile):
+    """Return the record of one model or provider file, or None if the file has any problem
+    (serve's update of one saved file, generator.live: the build reports the problems)."""
+    result = _parse_one(f, None)
+    if result[0] == "record":
+        return result[1]
+    _, data, sm, problems, body = result
+    if problems:
+        return None
+    one = Records()
+    rec = _add(one, f, data, sm, body)
+    return rec if not one.problems else None
+
+
 def _first_error(exc: ValueError) -> str:
     errors = getattr(exc, "errors", None)
     if callable(errors):
