@@ -87,27 +87,34 @@ class Digest:
         return h.hexdigest()
 
     def text(self, v) -> str:
-        if v is None or isinstance(v, (str, int, float)):  # bool is an int
+        t = type(v)
+        if t in _SCALARS:
             return repr(v)
         key = id(v)
         seen = self._seen.get(key)
         if seen is not None:
             return seen
-        if isinstance(v, (tuple, list)):
-            out = "(" + ",".join(map(self.text, v)) + ")"
-        elif isinstance(v, dict):
+        # Every value digested is a field of a view that outlives this Digest, so its id
+        # stays its own while the texts are kept.
+        if t is tuple or t is list:
+            out = "(" + ",".join([repr(x) if type(x) in _SCALARS else self.text(x) for x in v]) + ")"
+        elif t is dict:
             out = "{" + ",".join(sorted(f"{self.text(k)}:{self.text(x)}" for k, x in v.items())) + "}"
         elif isinstance(v, BaseModel):
-            out = type(v).__name__ + v.model_dump_json()
-        elif isinstance(v, (datetime.date, datetime.datetime)):
+            out = t.__name__ + v.model_dump_json()
+        elif t is datetime.date or t is datetime.datetime:
             out = "d" + v.isoformat()
         elif dataclasses.is_dataclass(v):
-            names = self._fields.get(type(v))
+            names = self._fields.get(t)
             if names is None:
-                names = self._fields[type(v)] = tuple(f.name for f in dataclasses.fields(v))
-            out = type(v).__name__ + "(" + ",".join(self.text(getattr(v, n)) for n in names) + ")"
+                names = self._fields[t] = tuple(f.name for f in dataclasses.fields(v))
+            values = [getattr(v, n) for n in names]
+            out = t.__name__ + "(" + ",".join([repr(x) if type(x) in _SCALARS else self.text(x)
+                                               for x in values]) + ")"
         else:
-            raise TypeError(f"no canonical text for a {type(v).__name__} in a view")
-        if not isinstance(v, (tuple, list, dict)):  # containers may be rebuilt at the same address
-            self._seen[key] = out
+            raise TypeError(f"no canonical text for a {t.__name__} in a view")
+        self._seen[key] = out
         return out
+
+
+_SCALARS = frozenset({str, int, float, bool, type(None)})
