@@ -374,3 +374,37 @@ def test_an_old_site_whose_deletion_was_cut_short_is_still_removed(project: Path
     assert MARKER not in calls and (leftover / MARKER).is_file()
     build(project)
     assert not leftover.exists()
+
+
+def test_a_folder_a_live_process_is_deleting_is_left_to_it(project: Path, monkeypatch):
+    """No build waits on (or races) the background deletion of a replaced site; should the
+    deleting process die, taking its lock with it, the next build removes the folder."""
+    import fcntl
+
+    monkeypatch.setattr("generator.cache.RACY_NS", 0)
+    build(project)
+    stale = _fresh_stale(project / "site")
+    fd = os.open(stale, os.O_RDONLY)
+    fcntl.flock(fd, fcntl.LOCK_EX)  # as _delete_in_background's process holds it
+    try:
+        assert build(project).up_to_date
+        build(project, cache=False)
+        assert (stale / "models" / "half.html").is_file()
+    finally:
+        os.close(fd)
+    build(project)
+    assert not stale.exists()
+
+
+def test_a_replaced_site_deleted_in_the_background_goes_entirely(project: Path, monkeypatch):
+    import time
+
+    monkeypatch.setattr("generator.write.BACKGROUND_DELETE_FILES", 1)
+    build(project)
+    before = snapshot(project / "site")
+    build(project, cache=False)
+    deadline = time.monotonic() + 30
+    while len(list(project.iterdir())) > 3 and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert sorted(p.name for p in project.iterdir()) == [".modelcat-cache", "catalog", "site"]
+    assert snapshot(project / "site") == before
