@@ -397,12 +397,23 @@ def test_a_folder_a_live_process_is_deleting_is_left_to_it(project: Path, monkey
 
 
 def test_a_replaced_site_deleted_in_the_background_goes_entirely(project: Path, monkeypatch):
+    """Also when the next build of the same process (serve) starts while it is deleted."""
     import time
 
-    monkeypatch.setattr("generator.write.BACKGROUND_DELETE_FILES", 1)
+    import generator.write as write_mod
+
+    real_remove = write_mod.remove_site
+
+    def slow_remove(folder):
+        time.sleep(0.5)
+        real_remove(folder)
+
+    monkeypatch.setattr(write_mod, "BACKGROUND_DELETE_FILES", 1)
+    monkeypatch.setattr(write_mod, "remove_site", slow_remove)
     build(project)
     before = snapshot(project / "site")
     build(project, cache=False)
+    build(project, cache=False)  # its temporary folder's name is still being deleted
     deadline = time.monotonic() + 30
     while len(list(project.iterdir())) > 3 and time.monotonic() < deadline:
         time.sleep(0.02)
