@@ -31,7 +31,7 @@ from pathlib import Path
 import click
 
 RENAME_EXCHANGE = 2
-BACKGROUND_DELETE_FILES = 5000
+BACKGROUND_DELETE_FILES = 1000  # a file's unlink costs 40-900 µs on these disks, a fork a few ms
 AT_FDCWD = -100
 
 
@@ -155,7 +155,8 @@ def file_record(st: os.stat_result) -> list[int]:
 
 def _stale_folders(out: Path) -> list[str]:
     """Return the temporary folders of dead builds beside out: `<out>.tmp-<pid>` (or
-    `.tmp-old-<pid>`) holding the marker, or empty. Others of similar names are kept."""
+    `.tmp-old-<pid>`) holding the marker, or empty. Others of similar names are kept, and
+    so is one a live process is deleting (_delete_in_background): no build waits on it."""
     pattern = re.compile(re.escape(out.name) + r"\.tmp-(?:old-)?[0-9]+")
     found = []
     try:
@@ -164,9 +165,39 @@ def _stale_folders(out: Path) -> list[str]:
         return []
     for entry in entries:
         if pattern.fullmatch(entry.name) and entry.is_dir(follow_symlinks=False):
-            if is_site(entry.path) or not os.listdir(entry.path):
+            if _ours(entry.path) and not _being_deleted(entry.path):
                 found.append(entry.path)
     return found
+
+
+def _ours(folder: str) -> bool:
+    """Return whether folder is a site modelcat made, or empty (the last step of its removal)."""
+    try:
+        return is_site(folder) or not os.listdir(folder)
+    except OSError:
+        return False
+
+
+def _lock_folder(folder: str) -> int:
+    """Return an open descriptor of folder holding an flock on it, the mark of a deletion
+    under way (gone when its process ends); BlockingIOError if another process holds it."""
+    fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        os.close(fd)
+        raise
+    return fd
+
+
+def _being_deleted(folder: str) -> bool:
+    try:
+        os.close(_lock_folder(folder))
+    except BlockingIOError:
+        return True
+    except OSError:  # gone, or no locks here: removal deals with it
+        pass
+    return False
 
 
 def remove_site(folder: Path | str) -> None:
@@ -248,10 +279,19 @@ class _Lock:
 
 
 def _delete_in_background(folder: Path) -> bool:
-    """Remove folder in a detached grandchild process; False if it could not be started."""
+    """Remove folder in a detached grandchild process; False if it could not be started.
+
+    The grandchild holds an flock on the folder while it works, so that builds meanwhile
+    leave the folder to it (_stale_folders); should it die, the lock goes with it.
+    """
+    try:
+        lock = _lock_folder(os.fspath(folder))
+    except OSError:
+        return False
     try:
         pid = os.fork()
     except OSError:
+        os.close(lock)
         return False
     if pid == 0:  # child: start the grandchild and leave at once, so nothing waits on a zombie
         try:
@@ -264,10 +304,12 @@ def _delete_in_background(folder: Path) -> bool:
                     os.dup2(null, fd)
                 # nor hold anything else of the parent: serve's listening socket and its
                 # connections would stay open (the port "in use") until the deletion ends
-                os.closerange(3, os.sysconf("SC_OPEN_MAX") if hasattr(os, "sysconf") else 1024)
+                os.closerange(3, lock)  # all but the folder's lock
+                os.closerange(lock + 1, os.sysconf("SC_OPEN_MAX") if hasattr(os, "sysconf") else 1024)
                 remove_site(folder)
         finally:
             os._exit(0)
+    os.close(lock)  # the grandchild's copy keeps the lock
     os.waitpid(pid, 0)
     return True
 
@@ -291,9 +333,14 @@ class SiteWriter:
             raise BuildLocked(f"another modelcat build is writing {self.out} right now; "
                               "wait for it to finish and try again")
         try:
-            # We hold the lock, so every temp folder beside out is from a dead build.
+            # We hold the lock, so every temp folder beside out is from a dead build
+            # (but those a live process is deleting, which _stale_folders leaves to it).
             for path in _stale_folders(self.out):
                 remove_site(path)
+            if self.tmp.exists() and _ours(os.fspath(self.tmp)):
+                # serve's previous build (this process, so this name) is still deleting the
+                # site before: finish that here rather than fail on the folder
+                remove_site(self.tmp)
             self.tmp.mkdir()
             with open(self.tmp / MARKER, "wb") as fh:  # first, so a killed build's folder has it too
                 fh.write(MARKER_TEXT)

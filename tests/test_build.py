@@ -159,8 +159,12 @@ def test_sigkill_at_any_moment_leaves_old_or_new_site(tmp_path: Path):
         else:
             outcomes.add("old")
     assert "old" in outcomes
-    # the next build cleans what the killed ones left and completes
+    # the next build cleans what the killed ones left and completes; the site it replaced
+    # (and one a killed build had begun to delete) goes in a detached process: bounded wait
     build(project, out)
+    deadline = time.monotonic() + 30
+    while list(project.glob("site.tmp-*")) and time.monotonic() < deadline:
+        time.sleep(0.05)
     assert not list(project.glob("site.tmp-*"))
     final = snapshot(out)
     assert final != old

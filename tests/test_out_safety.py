@@ -374,3 +374,48 @@ def test_an_old_site_whose_deletion_was_cut_short_is_still_removed(project: Path
     assert MARKER not in calls and (leftover / MARKER).is_file()
     build(project)
     assert not leftover.exists()
+
+
+def test_a_folder_a_live_process_is_deleting_is_left_to_it(project: Path, monkeypatch):
+    """No build waits on (or races) the background deletion of a replaced site; should the
+    deleting process die, taking its lock with it, the next build removes the folder."""
+    import fcntl
+
+    monkeypatch.setattr("generator.cache.RACY_NS", 0)
+    build(project)
+    stale = _fresh_stale(project / "site")
+    fd = os.open(stale, os.O_RDONLY)
+    fcntl.flock(fd, fcntl.LOCK_EX)  # as _delete_in_background's process holds it
+    try:
+        assert build(project).up_to_date
+        build(project, cache=False)
+        assert (stale / "models" / "half.html").is_file()
+    finally:
+        os.close(fd)
+    build(project)
+    assert not stale.exists()
+
+
+def test_a_replaced_site_deleted_in_the_background_goes_entirely(project: Path, monkeypatch):
+    """Also when the next build of the same process (serve) starts while it is deleted."""
+    import time
+
+    import generator.write as write_mod
+
+    real_remove = write_mod.remove_site
+
+    def slow_remove(folder):
+        time.sleep(0.5)
+        real_remove(folder)
+
+    monkeypatch.setattr(write_mod, "BACKGROUND_DELETE_FILES", 1)
+    monkeypatch.setattr(write_mod, "remove_site", slow_remove)
+    build(project)
+    before = snapshot(project / "site")
+    build(project, cache=False)
+    build(project, cache=False)  # its temporary folder's name is still being deleted
+    deadline = time.monotonic() + 30
+    while len(list(project.iterdir())) > 3 and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert sorted(p.name for p in project.iterdir()) == [".modelcat-cache", "catalog", "site"]
+    assert snapshot(project / "site") == before
