@@ -16,6 +16,7 @@ from markupsafe import Markup
 
 from . import markdown as md
 from .context import Breadcrumb, PageInfo, RenderContext
+from .fragments import Fragments
 from .env import relative
 from .twins import index_twin, pointer, twin_of
 from ..site import CollectionEntry, ModelEntry, ProviderEntry, paginate, reader_order
@@ -111,7 +112,7 @@ def model_page(ctx: RenderContext, m: ModelEntry) -> Output:
     })
     snippets = {k: s.html(m.id) for k, s in ctx.snippets.items()}
     playground = site.record.links.get("playground")
-    return render(ctx, "model.html", page, m=m, rec=rec, snippets=snippets,
+    return render(ctx, "model.html", page, m=m, rec=rec, snippets=snippets, fragments=Fragments(ctx),
                   playground=playground.replace("{model}", m.id) if playground else None)
 
 
