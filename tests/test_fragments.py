@@ -16,6 +16,7 @@ import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from markupsafe import escape
 
 from generator.catalog import load_catalog
 from generator.render import fragments, pages
@@ -78,7 +79,7 @@ def test_a_page_with_fragments_is_the_page_rendered_in_full(projects, site_name,
     for m in site.models:
         got = pages.model_page(with_fragments, m).data
         assert got == pages.model_page(in_full, m).data, m.id
-        assert f"Call {fragments.escape(m.record.name)} from any OpenAI SDK.".encode() in got
+        assert f"Call {escape(m.record.name)} from any OpenAI SDK.".encode() in got
 
 
 def test_an_edited_copy_of_the_template_is_rendered_for_each_model(projects):
@@ -98,3 +99,15 @@ def test_split_fills_every_slot_with_its_value():
     split = fragments.Split.cut("a\ue000b\ue001c\ue000", ("\ue000", "\ue001"))
     assert split == fragments.Split(("a", "b", "c", ""), (0, 1, 0))
     assert split.fill(("{N}", "<i>")) == "a{N}b<i>c{N}"
+
+
+def test_a_site_holding_every_private_use_character_is_rendered_per_model(projects):
+    plain, _ = projects
+    private = "".join(map(chr, range(0xE000, 0xF900)))
+    errors = [{"status": 400 + i, "type": "t", "message": private[i::4], "retryable": False} for i in range(4)]
+    write_catalog(plain, "Gateway", None, errors, False, ["A <model>"], ["a"])
+    site, _ = load_catalog(plain)
+    ctx = RenderContext.create(plain, site, theme="test")
+    assert fragments.reference_split(ctx) is None
+    page = pages.model_page(ctx, site.models[0]).data.decode()
+    assert "Call A &lt;model&gt; from any OpenAI SDK." in page and private[::4] in page

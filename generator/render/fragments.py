@@ -76,7 +76,7 @@ def render_reference(ctx: RenderContext, name: str, snippets: Mapping[str, Marku
 
 def reference_split(ctx: RenderContext) -> Split | None:
     """Return _model_reference.html cut where the model's name and id go, made once per build;
-    None where the project overrides the template or its macros."""
+    None where the project overrides the template or its macros (they are rendered per model)."""
     return ctx.memo(REFERENCE, lambda: _reference_split(ctx))
 
 
@@ -87,9 +87,12 @@ def _reference_split(ctx: RenderContext) -> Split | None:
     # Unicode's private use area: autoescape and the macros leave them as they are.
     record = ctx.site.record.model_dump_json()
     free = (c for c in map(chr, range(0xE000, 0xF900)) if c not in record)
-    name, model_id = next(free), next(free)
+    name, model_id = next(free, None), next(free, None)
+    if model_id is None:  # a site.yaml holding all 6,400 of them: no sentinel, render per model
+        return None
     snippets = {k: Markup(ctx.snippets[k].highlighted.replace(PLACEHOLDER, model_id)) for k in REFERENCE_SNIPPETS}
     split = Split.cut(str(render_reference(ctx, name, snippets)), (name, model_id))
     want = (REFERENCE_NAMES, sum(s.count(model_id) for s in snippets.values()))
-    assert (split.slots.count(0), split.slots.count(1)) == want, f"{REFERENCE} shows the name and id other than {want} times"
+    got = (split.slots.count(0), split.slots.count(1))
+    assert got == want, f"{REFERENCE} shows the name and the id {got} times, not {want}"
     return split
