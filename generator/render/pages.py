@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 
 from markupsafe import Markup
 
-from . import markdown as md
+from . import fragments, markdown as md
 from .context import Breadcrumb, PageInfo, RenderContext
 from .env import relative
 from .twins import index_twin, pointer, twin_of
@@ -77,11 +77,18 @@ def render(ctx: RenderContext, template: str, page: PageInfo, site=None, **extra
     nav = [(title, path, link(path), _active(page.path, path)) for title, path in NAV
            if path != "leaderboard/" or site.leaderboard_size]
     docs_nav = [(d.title, d.path, link(d.path), page.path == d.path) for d in site.docs]
-    html = ctx.html.get_template(template).render(
-        site=site, page=page, link=link, asset=asset, canonical=site.absolute(page.path if page.path != "404.html" else ""),
+    canonical = site.absolute(page.path if page.path != "404.html" else "")
+    variables = dict(
+        site=site, page=page, link=link, asset=asset, canonical=canonical,
         nav=nav, docs_nav=docs_nav, llms_link=link("llms.txt"), openapi_link=link("openapi.json"),
         is_404=is_404, site_root=site_root, inline_css=inline_css, model_row=model_row, show_usage=show_usage,
         **extra)
+    tpl = ctx.html.get_template(template)
+    frame = fragments.frame(ctx, template, variables)
+    if frame is None:
+        html = tpl.render(layout="base.html", **variables)
+    else:  # base.html made once for pages of this shape (generator/render/fragments.py)
+        html = frame.fill(page, link, canonical, Markup(tpl.render(layout=frame.layout, **variables)))
     return Output(page.file, html.encode("utf-8"))
 
 
@@ -110,7 +117,7 @@ def model_page(ctx: RenderContext, m: ModelEntry) -> Output:
     })
     snippets = {k: s.html(m.id) for k, s in ctx.snippets.items()}
     playground = site.record.links.get("playground")
-    return render(ctx, "model.html", page, site=site, m=m, rec=rec, snippets=snippets,
+    return render(ctx, "model.html", page, site=site, m=m, rec=rec, snippets=snippets, fragments=fragments.Fragments(ctx),
                   playground=playground.replace("{model}", m.id) if playground else None)
 
 
