@@ -13,7 +13,9 @@ tests/test_live.py holds what update() returns to the bytes of a cold build.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
+import gc
 import hashlib
 from pathlib import Path
 
@@ -40,6 +42,10 @@ class LiveCatalog:
 
     def reset(self) -> None:
         """Read the whole catalog again (at start, and after a change update() does not take)."""
+        with _no_gc():
+            self._reset()
+
+    def _reset(self) -> None:
         from .cache import RecordCache
         from .history import read_history
 
@@ -62,6 +68,10 @@ class LiveCatalog:
     def update(self) -> dict[str, bytes] | None:
         """Return the outputs (site path -> bytes) of every model whose views the saved files
         changed, or None when the change is not one update() takes (see the module)."""
+        with _no_gc():
+            return self._update()
+
+    def _update(self) -> dict[str, bytes] | None:
         if self.records is None:
             return None
         files, problems = find_files(self.project)
@@ -96,3 +106,15 @@ class LiveCatalog:
 
         site = attach_history(build_site(records, self.base_url), self.history)
         return RenderContext.create(self.project, site, theme=self.theme)
+
+
+@contextlib.contextmanager
+def _no_gc():
+    """As a build does: resolving makes many objects and frees few, the collector would rescan them."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
