@@ -78,7 +78,8 @@ def edit_one(project: Path, n: int) -> Path:
 
 
 def serve_latency(project: Path, edits: int = 3) -> float:
-    """Return the median time from saving a record to the server's reload event, in seconds."""
+    """Return the median time from saving a record to the server's first reload event (the edited
+    page is served then), in seconds; each edit waits for the build on disk to end."""
     out = Path(tempfile.mkdtemp(prefix="modelcat-bench-serve-")) / "site"
     cmd = [sys.executable, "-m", "generator", "serve", "--project", str(project), "--port", "0", "--out", str(out)]
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
@@ -108,14 +109,20 @@ def serve_latency(project: Path, edits: int = 3) -> float:
         times = []
         for i in range(edits):
             time.sleep(1.0)
+            while not lines.empty():  # what the last edit's build said
+                lines.get()
             edit_one(project, 1000 + i)
             start = time.perf_counter()
-            while True:
+            while True:  # the first reload: the edited page served (from memory, generator/live.py)
                 at, event = events.get(timeout=600)
                 if event["version"] > version:
                     version = event["version"]
                     times.append(at - start)
                     break
+            while not lines.get(timeout=600).startswith("built "):  # then the site on disk follows
+                pass
+            while not events.empty():  # (its reload)
+                version = max(version, events.get()[1]["version"])
         return sorted(times)[len(times) // 2]
     finally:
         proc.terminate()
