@@ -121,8 +121,10 @@ def serve_latency(project: Path, edits: int = 3) -> float:
                     break
             while not lines.get(timeout=600).startswith("built "):  # then the site on disk follows
                 pass
-            while not events.empty():  # (its reload)
-                version = max(version, events.get()[1]["version"])
+            try:  # its reload (published just after that line), if the first one came from memory
+                version = max(version, events.get(timeout=5)[1]["version"])
+            except queue.Empty:
+                pass
         return sorted(times)[len(times) // 2]
     finally:
         proc.terminate()
