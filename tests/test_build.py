@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import os
 import shutil
@@ -12,6 +13,7 @@ import time
 from pathlib import Path
 
 import pytest
+import time_machine
 from click.testing import CliRunner
 
 from generator.build import build
@@ -43,11 +45,18 @@ def test_two_builds_are_byte_identical(project: Path, tmp_path: Path):
 
 
 def test_build_does_not_depend_on_the_clock(project: Path, tmp_path: Path, monkeypatch):
-    build(project, tmp_path / "a")
+    # Without SOURCE_DATE_EPOCH (the autouse fixture pins it), on two clocks five years and a
+    # date line apart: a stray date.today() or time.time() in an output would show. The
+    # catalog has no date the two clocks fall on either side of (a scheduled deprecation would
+    # rightly change state), so the bytes must be equal.
+    monkeypatch.delenv("SOURCE_DATE_EPOCH")
+    with time_machine.travel(datetime.datetime(2026, 6, 2, 23, 30, tzinfo=datetime.timezone.utc), tick=False):
+        build(project, tmp_path / "a")
     monkeypatch.setenv("TZ", "Pacific/Kiritimati")
     time.tzset()
     try:
-        build(project, tmp_path / "b")
+        with time_machine.travel(datetime.datetime(2031, 11, 20, 4, 0, tzinfo=datetime.timezone.utc), tick=False):
+            build(project, tmp_path / "b")
     finally:
         monkeypatch.delenv("TZ")
         time.tzset()
