@@ -387,7 +387,7 @@ def _build(project: Path, out: Path | None, base_url: str | None, strict: bool,
         if cache is not None:
             with timings("cache save"):
                 cache.save()
-    ctx = RenderContext.create(project, site, cache=use_cache, theme=theme)
+    ctx = RenderContext.create(project, site, theme=theme)
 
     with timings("keys"):
         keys = view_keys(ctx, theme, file_digests(cache))

@@ -99,8 +99,7 @@ class RenderContext:
         return self._memo[name]
 
     @classmethod
-    def create(cls, project: Path, site: Site, cache: bool = False, theme: str | None = None) -> "RenderContext":
-        """cache: unused (compiled templates are kept in memory only, generator.render.env);
-        theme: a digest of the templates, if the caller has one (generator.build does)."""
-        return cls(project, site, envs.shared_env(project, False, cache, theme), envs.shared_env(project, True, cache, theme),
+    def create(cls, project: Path, site: Site, theme: str | None = None) -> "RenderContext":
+        """theme: a digest of the templates, if the caller has one (generator.build does)."""
+        return cls(project, site, envs.shared_env(project, False, theme), envs.shared_env(project, True, theme),
                    collect_assets(project), make_snippets(site.record, site.build_date), SiteFrame.of(site))

@@ -55,7 +55,7 @@ _ENVS: dict[tuple, jinja2.Environment] = {}
 _KEEP = 4  # environments kept per process (tests build many projects in one)
 
 
-def shared_env(project: Path, text: bool = False, cache: bool = True, version: str | None = None) -> jinja2.Environment:
+def shared_env(project: Path, text: bool = False, version: str | None = None) -> jinja2.Environment:
     """Return make_env(project, text) with every template compiled, kept for the life of the process.
 
     Compiled templates live in memory only: Jinja's on-disk bytecode cache unpickles
@@ -65,7 +65,7 @@ def shared_env(project: Path, text: bool = False, cache: bool = True, version: s
     own, and serve reuses it across rebuilds. The key holds a version of the templates
     (their digest, or every file's stamp), taken once per build: an edited template gets
     a new environment, and rendering never stats files (Jinja's auto_reload would, for
-    every page). cache is accepted for callers and unused.
+    every page).
     """
     if version is None:  # the build passes its digest of the theme; other callers stat the files
         version = repr([(str(p), (st := p.stat()).st_mtime_ns, st.st_size)
