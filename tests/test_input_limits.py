@@ -79,7 +79,7 @@ def test_control_characters_in_a_path_are_escaped(tmp_path):
 def test_control_characters_in_a_key_are_escaped(tmp_path):
     files = with_change(MODEL_PATH, "open_weights: true", 'open_weights: true\n"x\\ny\\u2028": 1')
     assert problem_lines(make_project(tmp_path, files)) == [
-        f"{M}:30:1: x\\ny\\u2028: unknown key; allowed here: id, name, family, summary, description, "
+        f"{M}:30:1: x\\ny\\u2028: unknown key; allowed here: id, name, family, base_model, summary, description, "
         "kind, released, modalities, pricing, limits, capabilities, strengths, use_cases, usage, status, "
         "deprecation, tags, open_weights, license, knowledge_cutoff, links, faq, offers"]
 
