@@ -8,6 +8,7 @@ tests/test_hostile.py holds the escaping rules.
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 from pathlib import Path
@@ -27,11 +28,13 @@ def script_json(value) -> Markup:
     return Markup(text)
 
 
+@functools.lru_cache(maxsize=4096, typed=True)
 def per_m(value: float | None) -> Markup:
     """Return a USD price per 1M tokens as HTML: "$0.015<span class="unit"> /1M</span>", "Free" or "—".
 
     A filter, not a macro: a model page shows a dozen (its siblings' cards), and a Jinja
-    macro call costs several times the filter's work. _macros.html's per_m is this.
+    macro call costs several times the filter's work; a catalog has few distinct prices.
+    _macros.html's per_m is this.
     """
     if value is None:
         return Markup("—")
