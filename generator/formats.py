@@ -2,13 +2,18 @@
 
 Pure functions, used by the resolver (FAQ, summary) and registered as Jinja
 filters, so no template does arithmetic. tests/test_formats.py pins each one.
+A catalog repeats few prices and token counts over many pages: those are cached.
 """
 
 from __future__ import annotations
 
+import functools
 import math
 
+_cached = functools.lru_cache(maxsize=4096, typed=True)  # typed: 5 and 5.0 may read differently
 
+
+@_cached
 def price(value: float | None, free: str = "$0") -> str:
     """Return a USD amount per 1M tokens as on the seed page: 0.015 -> "$0.015", 0.03 -> "$0.030", 2.5 -> "$2.50"."""
     if value is None:
@@ -33,6 +38,7 @@ def money(value: float) -> str:
     return f"${value:,.2f}"
 
 
+@_cached
 def tokens(n: int | None) -> str:
     """Return a token count the way model cards write it: 128000 -> "128K", 131072 -> "128K", 1048576 -> "1M"."""
     if n is None:
@@ -63,6 +69,7 @@ def count(n: int | None) -> str:
     return text + unit
 
 
+@_cached
 def number(n: int | float) -> str:
     """Return n with thousands separators: 128000 -> "128,000", 5.0 -> "5"."""
     if isinstance(n, float) and n.is_integer():

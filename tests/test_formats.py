@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from generator import formats
+from generator.render.env import make_env
 
 
 @pytest.mark.parametrize("value, text", [
@@ -127,3 +130,24 @@ def test_join_words(items, text):
 
 def test_join_words_with_or():
     assert formats.join_words(["a", "b", "c"], last="or") == "a, b or c"
+
+
+@pytest.mark.parametrize("value, html", [
+    (0.015, '$0.015<span class="unit"> /1M</span>'),
+    (2.5, '$2.50<span class="unit"> /1M</span>'),
+    (2, '$2.00<span class="unit"> /1M</span>'),
+    (0, "Free"),
+    (None, "—"),
+])
+def test_price_per_million_as_html_from_the_filter_and_the_macro(value, html, tmp_path: Path):
+    env = make_env(tmp_path)
+    assert env.from_string("{{ v | per_m }}").render(v=value) == html
+    assert env.from_string('{% import "_macros.html" as ui %}{{ ui.per_m(v) }}').render(v=value) == html
+
+
+@pytest.mark.parametrize("flag, word", [(True, "Yes"), (False, "No"), (None, "No")])
+def test_yes_no_says_the_word_beside_the_glyph(flag, word, tmp_path: Path):
+    env = make_env(tmp_path)
+    html = env.from_string("{{ f | yesno }}").render(f=flag)
+    assert html.endswith(f"</span>{word}</span>") and 'aria-hidden="true"' in html
+    assert env.from_string('{% import "_macros.html" as ui %}{{ ui.yesno(f) }}').render(f=flag) == html

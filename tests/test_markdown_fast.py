@@ -34,3 +34,12 @@ def test_generated_faq_answers_take_the_fast_path():
     answer = ('Point the OpenAI SDK at https://api.aigateway.sh/v1 with your AIgateway key and set model '
               'to "meta/llama-3.2-1b-instruct". The request and response shapes match OpenAI exactly.')
     assert md._PLAIN.fullmatch(answer)
+
+
+@settings(max_examples=2000, deadline=None, database=None)
+@given(texts)
+def test_plain_text_fast_path_equals_the_full_path(text):
+    # the one-line fast path skips stripping the tags and decoding the entities of "<p>text</p>"
+    full = md._strip_tags(md._full_html(text)) if text else ""
+    full = full.replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", '"')
+    assert md.plain_text(text) == " ".join(full.split())

@@ -8,12 +8,13 @@ tests/test_hostile.py holds the escaping rules.
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 from pathlib import Path
 
 import jinja2
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from .. import formats, prose
 from . import markdown as md
@@ -25,6 +26,30 @@ def script_json(value) -> Markup:
     text = (text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
             .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
     return Markup(text)
+
+
+@functools.lru_cache(maxsize=4096, typed=True)
+def per_m(value: float | None) -> Markup:
+    """Return a USD price per 1M tokens as HTML: "$0.015<span class="unit"> /1M</span>", "Free" or "—".
+
+    A filter, not a macro: a model page shows a dozen (its siblings' cards), and a Jinja
+    macro call costs several times the filter's work; a catalog has few distinct prices.
+    _macros.html's per_m is this.
+    """
+    if value is None:
+        return Markup("—")
+    if value == 0:
+        return Markup("Free")
+    return Markup(f'{escape(formats.price(value))}<span class="unit"> /1M</span>')
+
+
+_YES = Markup('<span class="yes"><span class="glyph" aria-hidden="true">✓</span>Yes</span>')
+_NO = Markup('<span class="no"><span class="glyph" aria-hidden="true">–</span>No</span>')
+
+
+def yesno(flag) -> Markup:
+    """Return yes/no with a glyph, the words and a colour class, never colour alone (as per_m: a filter)."""
+    return _YES if flag else _NO
 
 
 def relative(target: str, from_dir: str) -> str:
@@ -111,5 +136,5 @@ def make_env(project: Path, text: bool = False) -> jinja2.Environment:
     if text:
         env.filters.update(md_text=md.inline_text, md_cell=md.table_cell, md_link_text=md.link_text)
     else:
-        env.filters.update(markdown=md.to_html)
+        env.filters.update(markdown=md.to_html, per_m=per_m, yesno=yesno)
     return env

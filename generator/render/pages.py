@@ -18,6 +18,7 @@ from markupsafe import Markup
 from . import fragments, markdown as md
 from .context import Breadcrumb, PageInfo, RenderContext
 from .env import relative
+from .snippets import ModelSnippets
 from .twins import index_twin, pointer, twin_of
 from ..prose import plural
 from ..site import CollectionEntry, ModelEntry, ProviderEntry, paginate, reader_order
@@ -115,7 +116,7 @@ def model_page(ctx: RenderContext, m: ModelEntry) -> Output:
         "mainEntity": [{"@type": "Question", "name": f.q,
                         "acceptedAnswer": {"@type": "Answer", "text": md.plain_text(f.a)}} for f in m.faq],
     })
-    snippets = {k: s.html(m.id) for k, s in ctx.snippets.items()}
+    snippets = ModelSnippets(ctx.snippets, m.id)
     playground = site.record.links.get("playground")
     return render(ctx, "model.html", page, site=site, m=m, rec=rec, snippets=snippets, fragments=fragments.Fragments(ctx),
                   playground=playground.replace("{model}", m.id) if playground else None)

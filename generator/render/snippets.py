@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime
 import json
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
 from markupsafe import Markup
@@ -39,6 +40,29 @@ class Snippet:
         # model ids are [a-z0-9._-/] (checked at validation), so they need no escaping
         assert all(ID_RE.match(part) for part in model_id.split("/")), model_id
         return Markup(self.highlighted.replace(PLACEHOLDER, model_id))
+
+
+class ModelSnippets(Mapping):
+    """Every snippet highlighted for one model, each made when a template first reads it.
+
+    The theme's model page shows one (the others are in the reference fragment, made once
+    per build): making all ten for every page cost a tenth of its time.
+    """
+
+    def __init__(self, snippets: Mapping[str, Snippet], model_id: str):
+        self._snippets, self._model_id, self._made = snippets, model_id, {}
+
+    def __getitem__(self, key: str) -> Markup:
+        made = self._made.get(key)
+        if made is None:
+            made = self._made[key] = self._snippets[key].html(self._model_id)
+        return made
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._snippets)
+
+    def __len__(self) -> int:
+        return len(self._snippets)
 
 
 def base_url_env(key_env: str) -> str:
