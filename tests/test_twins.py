@@ -15,8 +15,6 @@ import jsonschema
 import markdown as markdown_lib
 import pytest
 from bs4 import BeautifulSoup
-from hypothesis import given, settings
-from hypothesis import strategies as st
 
 from tests.builds import built
 from tests.machine_catalog import built_machine
@@ -24,7 +22,7 @@ from tests.machine_catalog import built_machine
 from generator import formats
 from generator.build import model_outputs, site_producers
 from generator.catalog import load_catalog
-from generator.render import data, markdown as md
+from generator.render import markdown as md
 from generator.render.context import RenderContext
 from generator.render.mdtext import blocks
 from generator.render.snippets import make_snippets
@@ -280,22 +278,3 @@ def test_every_output_is_byte_identical_across_renders():
     rendered = {p.relative_to(site_dir).as_posix() for p in site_dir.rglob("*")
                 if p.is_file() and p.parts[len(site_dir.parts)] not in ("assets", ".modelcat-site")}
     assert rendered == {path for path, _ in first}  # the producers are every file but the copied assets
-
-
-JSON_VALUES = st.recursive(
-    st.none() | st.booleans() | st.integers() | st.floats() | st.text(),
-    lambda inner: st.lists(inner, max_size=4) | st.tuples(inner, inner)
-    | st.dictionaries(st.text(max_size=5), inner, max_size=4),
-    max_leaves=20)
-
-
-@settings(max_examples=1500, deadline=None, database=None)
-@given(JSON_VALUES)
-def test_pretty_json_is_what_json_dumps_writes(value):
-    assert data.dumps(value) == (json.dumps(value, sort_keys=True, ensure_ascii=False, indent=2) + "\n").encode()
-
-
-def test_pretty_json_leaves_other_keys_and_values_to_json_dumps():
-    assert data.dumps({1: [2.5], 0: None}) == (json.dumps({1: [2.5], 0: None}, sort_keys=True, indent=2) + "\n").encode()
-    with pytest.raises(TypeError, match="not JSON serializable"):
-        data.dumps({"a": object()})

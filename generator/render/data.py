@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import datetime
 import json
-import math
 from collections.abc import Iterator
 from typing import Annotated, Literal
 
@@ -160,72 +159,10 @@ def model_document(site: Site, m: ModelEntry) -> dict:
 def dumps(value, pretty: bool = True) -> bytes:
     """Return deterministic JSON: keys sorted, UTF-8, a final newline."""
     if pretty:
-        out: list[str] = []
-        try:
-            _pretty(value, out, "\n")
-            text = "".join(out)
-        except TypeError:  # a key that is not a string, or a value JSON has no form for: json's own answer
-            text = json.dumps(value, sort_keys=True, ensure_ascii=False, indent=2)
+        text = json.dumps(value, sort_keys=True, ensure_ascii=False, indent=2)
     else:
         text = json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return (text + "\n").encode("utf-8")
-
-
-_encode_str = json.encoder.encode_basestring  # json's own (C) string encoder, ensure_ascii=False
-
-
-def _pretty(value, out: list[str], newline: str) -> None:
-    """Append to out what json.dumps(value, sort_keys=True, ensure_ascii=False, indent=2) writes.
-
-    json.dumps takes its pure-Python encoder whenever it indents (its C encoder cannot), and that
-    one yields every token through nested generators: a model document costs three times as much
-    as this. newline is "\n" and the current indentation. tests/test_twins.py compares the two.
-    """
-    if isinstance(value, str):
-        out.append(_encode_str(value))
-    elif value is None:
-        out.append("null")
-    elif value is True:
-        out.append("true")
-    elif value is False:
-        out.append("false")
-    elif isinstance(value, int):
-        out.append(int.__repr__(value))
-    elif isinstance(value, float):
-        if value != value:
-            out.append("NaN")
-        elif value in (math.inf, -math.inf):
-            out.append("Infinity" if value > 0 else "-Infinity")
-        else:
-            out.append(float.__repr__(value))
-    elif isinstance(value, (list, tuple)):
-        if not value:
-            out.append("[]")
-            return
-        inner = newline + "  "
-        sep = "[" + inner
-        for item in value:
-            out.append(sep)
-            _pretty(item, out, inner)
-            sep = "," + inner
-        out.append(newline + "]")
-    elif isinstance(value, dict):
-        if not value:
-            out.append("{}")
-            return
-        inner = newline + "  "
-        sep = "{" + inner
-        for key in sorted(value):
-            if type(key) is not str:
-                raise TypeError(key)
-            out.append(sep)
-            out.append(_encode_str(key))
-            out.append(": ")
-            _pretty(value[key], out, inner)
-            sep = "," + inner
-        out.append(newline + "}")
-    else:
-        raise TypeError(value)
 
 
 def model_json(site: Site, m: ModelEntry) -> Output:
