@@ -1,4 +1,4 @@
-"""The views each model's outputs render from, and the digest that keys them.
+"""The views each model's outputs and each listing page render from, and the digest that keys them.
 
 A model's page, its .md twin and its .json twin render from two values only: its
 ModelEntry (generator.site: its record, and small copies of the entries it links to)
@@ -8,6 +8,11 @@ a model equal views write equal bytes for it, and a build re-renders exactly the
 models whose view digest changed. tests/test_views.py renders the three outputs with
 the rest of the site out of reach and holds the digest to the bytes;
 tests/test_incremental.py holds incremental builds to cold ones.
+
+A page of a paged listing (catalog, provider, collection, pricing, leaderboard) and its
+Markdown twin render from its ListingPageView and the SiteFrame alone: the rows are the
+listed models' ModelEntry objects (a row renders from its entry), the rest small refs and
+scalars; tests/test_views.py renders them with the site out of reach too.
 """
 
 from __future__ import annotations
@@ -21,7 +26,7 @@ from pydantic import BaseModel
 
 from . import prose
 from .records import schema
-from .site import Site
+from .site import ListingPage, Site
 
 
 @dataclass(frozen=True)
@@ -64,6 +69,62 @@ class SiteFrame:
 
     def absolute(self, path: str) -> str:
         return self.url + path
+
+
+@dataclass(frozen=True)
+class ProviderLink:
+    id: str
+    name: str
+    path: str
+
+
+@dataclass(frozen=True)
+class CollectionLink:
+    title: str
+    path: str
+    model_count: int
+
+
+@dataclass(frozen=True)
+class ProviderHead:
+    """What a provider's listing pages show of it above their rows."""
+
+    id: str
+    name: str
+    url: str | None
+    description: str  # Markdown
+    byok: bool
+    path: str
+    md_path: str
+    llms_path: str
+
+
+@dataclass(frozen=True)
+class CollectionHead:
+    """What a collection's listing pages show of it above their rows."""
+
+    id: str
+    title: str
+    description: str  # Markdown
+    where: schema.Where
+    where_provider: ProviderLink | None  # the provider its rule names, when the catalog has it
+    path: str
+
+
+@dataclass(frozen=True)
+class ListingPageView:
+    """One page of a paged listing, as its HTML page and its Markdown twin show it."""
+
+    kind: str  # catalog, provider, collection, pricing or leaderboard
+    listing: ListingPage  # the page's path, number and count, and its rows (ModelEntry objects)
+    title: str  # the listing's, as its first page shows it
+    description: str
+    breadcrumbs: tuple[tuple[str, str | None], ...]  # (title, path) of the first page; None: itself
+    head: ProviderHead | CollectionHead | None = None
+    providers: tuple[ProviderLink, ...] = ()  # the provider filter's options (catalog, pricing)
+    collections: tuple[CollectionLink, ...] = ()  # the catalog's links to every collection
+    market_tokens: int = 0  # the leaderboard's: the volume shares divide by
+    top_share: float | None = None  # the leaderboard's: the first model's share, which scales the bars
 
 
 class Digest:
