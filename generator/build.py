@@ -14,8 +14,8 @@ Shortcuts, each measured in benchmarks/run.py:
   are all its page and twins read) have the digest they had in the last build,
   with the same templates and code, is not rendered: its files are hard-linked
   from the previous site; so is a page of a listing of models (and its twin)
-  whose view (generator.views.ListingPageView: its rows' entries, keyed by their
-  models' digests, and a few facts of the listing) is unchanged;
+  whose view (generator.views.ListingPageView: its rows, each what it shows of a
+  model, and a few facts of the listing) is unchanged;
 - nothing changed at all (same file stamps, code, templates and options) and
   every file of the site is still the one the last build wrote (its size, mtime
   and inode, one stat each): the site on disk is current and the build stops
@@ -169,13 +169,19 @@ def view_keys(ctx: RenderContext, theme: str, record_digests: dict[str, str]) ->
 
     site = ctx.site
     frame = frame_key(ctx, theme)
-    known = {id(site.record): "site"}  # in the frame's digest, not again in every model's
+    digest = Digest(known_records(site, record_digests))
+    return {m.id: digest.of(frame, m) for m in site.models}
+
+
+def known_records(site: Site, record_digests: dict[str, str]) -> dict[int, str]:
+    """Return the texts Digest may use for the site's record and each model record whose digest
+    is known (view_keys)."""
+    known = {id(site.record): "site"}  # in the frame's digest, not again in every view's
     for m in site.models:
         d = record_digests.get(m.id)
         if d is not None:
             known[id(m.record)] = "record:" + d
-    digest = Digest(known)
-    return {m.id: digest.of(frame, m) for m in site.models}
+    return known
 
 
 def frame_key(ctx: RenderContext, theme: str) -> str:
@@ -185,12 +191,13 @@ def frame_key(ctx: RenderContext, theme: str) -> str:
     return Digest().of(theme, ctx.frame)
 
 
-def listing_keys(ctx: RenderContext, theme: str, views: list[ListingPageView], keys: dict[str, str]) -> dict[str, str]:
-    """Return, per listing page (its path), the digest of its view; keys: view_keys' per model,
-    each standing for its model's entry in the rows (a lookup per row)."""
+def listing_keys(ctx: RenderContext, theme: str, views: list[ListingPageView],
+                 record_digests: dict[str, str]) -> dict[str, str]:
+    """Return, per listing page (its path), the digest of its view (as view_keys: a known
+    record's digest stands for it). Each row is digested once, however many pages list it."""
     from .views import Digest
 
-    digest = Digest({id(m): "model:" + keys[m.id] for m in ctx.site.models})
+    digest = Digest(known_records(ctx.site, record_digests))
     frame = frame_key(ctx, theme)
     return {v.listing.path: digest.of(frame, v) for v in views}
 
@@ -434,9 +441,10 @@ def _build(project: Path, out: Path | None, base_url: str | None, strict: bool,
     from .render.pages import listing_views
 
     with timings("keys"):
-        keys = view_keys(ctx, theme, file_digests(cache))
+        digests = file_digests(cache)
+        keys = view_keys(ctx, theme, digests)
         views = listing_views(ctx)
-        page_keys = listing_keys(ctx, theme, views, keys)
+        page_keys = listing_keys(ctx, theme, views, digests)
         trusted = memo is not None and memo.out_matches(out)
         old_keys = memo.data.get("models", {}) if trusted else {}
         old_page_keys = memo.data.get("listings", {}) if trusted else {}

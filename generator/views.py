@@ -10,9 +10,9 @@ the rest of the site out of reach and holds the digest to the bytes;
 tests/test_incremental.py holds incremental builds to cold ones.
 
 A page of a paged listing (catalog, provider, collection, pricing, leaderboard) and its
-Markdown twin render from its ListingPageView and the SiteFrame alone: the rows are the
-listed models' ModelEntry objects (a row renders from its entry), the rest small refs and
-scalars; tests/test_views.py renders them with the site out of reach too.
+Markdown twin render from its ListingPageView and the SiteFrame alone: its rows are
+ListingRow views (what a row shows of a model), the rest small refs and scalars;
+tests/test_views.py renders them with the site out of reach too.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from pydantic import BaseModel
 
 from . import prose
 from .records import schema
-from .site import ListingPage, Site
+from .site import ListingPage, ModelEntry, ProviderRef, RecordFacts, Site
 
 
 @dataclass(frozen=True)
@@ -69,6 +69,26 @@ class SiteFrame:
 
     def absolute(self, path: str) -> str:
         return self.url + path
+
+
+@dataclass(frozen=True, eq=False)
+class ListingRow(RecordFacts):
+    """One model as a row of a listing shows it (the rows of templates/_model_list.html, pricing.html
+    and leaderboard.html and of the listings' twins): what a page's view holds of each model it
+    lists, so that a page is keyed by what its rows show, not by the rest of each model's page."""
+
+    record: schema.ModelRecord
+    id: str
+    path: str
+    md_path: str
+    provider: ProviderRef
+    capabilities: tuple[tuple[str, str, bool], ...]  # (key, label, yes/no), all seven
+    rank: int | None
+    share: float | None
+
+    @classmethod
+    def of(cls, m: ModelEntry) -> "ListingRow":
+        return cls(m.record, m.id, m.path, m.md_path, m.provider, m.capabilities, m.rank, m.share)
 
 
 @dataclass(frozen=True)
@@ -116,7 +136,7 @@ class ListingPageView:
     """One page of a paged listing, as its HTML page and its Markdown twin show it."""
 
     kind: str  # catalog, provider, collection, pricing or leaderboard
-    listing: ListingPage  # the page's path, number and count, and its rows (ModelEntry objects)
+    listing: ListingPage  # the page's path, number and count, and its rows (ListingRow objects)
     title: str  # the listing's, as its first page shows it
     description: str
     breadcrumbs: tuple[tuple[str, str | None], ...]  # (title, path) of the first page; None: itself

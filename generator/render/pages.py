@@ -21,7 +21,7 @@ from .env import relative
 from .twins import index_twin, pointer, twin_of
 from ..prose import plural
 from ..site import ListingPage, ModelEntry, paginate, reader_order
-from ..views import CollectionHead, CollectionLink, ListingPageView, ProviderHead, ProviderLink
+from ..views import CollectionHead, CollectionLink, ListingPageView, ListingRow, ProviderHead, ProviderLink
 from ..write import Output
 
 NAV = (("Models", ""), ("Providers", "providers/"), ("Pricing", "pricing/"), ("Compare", "compare/"),
@@ -160,9 +160,11 @@ def listing_views(ctx: RenderContext) -> list[ListingPageView]:
     site = ctx.site
     name = site.name
     views: list[ListingPageView] = []
+    row = {m.id: ListingRow.of(m) for m in site.models}  # one per model, on every page that lists it
 
-    def add(kind, items, base, title, description, breadcrumbs=(), **facts):
-        views.extend(ListingPageView(kind, lp, title, description, breadcrumbs, **facts) for lp in paginate(items, base))
+    def add(kind, models, base, title, description, breadcrumbs=(), **facts):
+        views.extend(ListingPageView(kind, lp, title, description, breadcrumbs, **facts)
+                     for lp in paginate((row[m.id] for m in models), base))
 
     providers = tuple(ProviderLink(p.id, p.name, p.path) for p in site.providers)
     add("catalog", listed(ctx), "", f"{name} model catalog — {plural(len(site.models), 'model')}, prices and context",
