@@ -135,6 +135,11 @@ def offer_cost(pricing: schema.Pricing) -> tuple[float, float]:
     return (pricing.input + (pricing.output or 0.0), pricing.input)
 
 
+def capability_rows(rec: schema.ModelRecord) -> tuple[tuple[str, str, bool], ...]:
+    """Return (key, label, yes/no) for each of the seven capabilities, in their order."""
+    return tuple((k, CAPABILITY_LABELS[k], bool(getattr(rec.capabilities, k))) for k in schema.CAPABILITIES)
+
+
 def lifecycle(rec: schema.ModelRecord, today: datetime.date) -> str:
     """Return the model's state on `today`: one of LIFECYCLE_STATES."""
     dep = rec.deprecation
@@ -464,8 +469,7 @@ def build_site(records: Records, base_url: str | None = None) -> Site:
             record=rec, id=mid, provider_id=pid, slug=slug, provider=provider_refs[pid],
             path=f"models/{pid}/{slug}/", md_path=f"models/{pid}/{slug}.md",
             json_path=f"models/{pid}/{slug}.json", share=share, rank=rank.get(mid),
-            capabilities=tuple((k, CAPABILITY_LABELS[k], bool(getattr(rec.capabilities, k)))
-                               for k in schema.CAPABILITIES),
+            capabilities=capability_rows(rec),
             lastmod=max(dates, default=datetime.date(1970, 1, 1)),
             lifecycle=lifecycle(rec, today), offers=_offers(rec),
         )

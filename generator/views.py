@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+import functools
 import hashlib
 from dataclasses import dataclass
 
@@ -26,7 +27,7 @@ from pydantic import BaseModel
 
 from . import prose
 from .records import schema
-from .site import ListingPage, ModelEntry, ProviderRef, RecordFacts, Site
+from .site import ListingPage, ModelEntry, ProviderRef, RecordFacts, Site, capability_rows
 
 
 @dataclass(frozen=True)
@@ -82,13 +83,17 @@ class ListingRow(RecordFacts):
     path: str
     md_path: str
     provider: ProviderRef
-    capabilities: tuple[tuple[str, str, bool], ...]  # (key, label, yes/no), all seven
     rank: int | None
     share: float | None
 
     @classmethod
     def of(cls, m: ModelEntry) -> "ListingRow":
-        return cls(m.record, m.id, m.path, m.md_path, m.provider, m.capabilities, m.rank, m.share)
+        return cls(m.record, m.id, m.path, m.md_path, m.provider, m.rank, m.share)
+
+    @functools.cached_property
+    def capabilities(self) -> tuple[tuple[str, str, bool], ...]:
+        """Derived from the record (not a field: the digest reads the record already)."""
+        return capability_rows(self.record)
 
 
 @dataclass(frozen=True)
