@@ -76,24 +76,42 @@ class SiteFrame:
 class ListingRow(RecordFacts):
     """One model as a row of a listing shows it (the rows of templates/_model_list.html, pricing.html
     and leaderboard.html and of the listings' twins): what a page's view holds of each model it
-    lists, so that a page is keyed by what its rows show, not by the rest of each model's page."""
+    lists, so that a page is keyed by what its rows show, not by the rest of each model's page.
+    The leaderboard's rows are RankedRows."""
 
     record: schema.ModelRecord
     id: str
     path: str
     md_path: str
     provider: ProviderRef
-    rank: int | None
-    share: float | None
 
     @classmethod
     def of(cls, m: ModelEntry) -> "ListingRow":
-        return cls(m.record, m.id, m.path, m.md_path, m.provider, m.rank, m.share)
+        return cls(m.record, m.id, m.path, m.md_path, m.provider)
 
     @functools.cached_property
     def capabilities(self) -> tuple[tuple[str, str, bool], ...]:
         """Derived from the record (not a field: the digest reads the record already)."""
         return capability_rows(self.record)
+
+
+@dataclass(frozen=True, eq=False)
+class RankedRow:
+    """One model as a row of the leaderboard shows it: its usage, rank and share, not its
+    prices (a price edit leaves the leaderboard as it is); a usage edit moves every share."""
+
+    id: str
+    name: str
+    path: str
+    md_path: str
+    provider: ProviderRef
+    usage: schema.ModelUsage
+    rank: int
+    share: float | None
+
+    @classmethod
+    def of(cls, m: ModelEntry) -> "RankedRow":
+        return cls(m.id, m.record.name, m.path, m.md_path, m.provider, m.record.usage, m.rank, m.share)
 
 
 @dataclass(frozen=True)
@@ -141,7 +159,7 @@ class ListingPageView:
     """One page of a paged listing, as its HTML page and its Markdown twin show it."""
 
     kind: str  # catalog, provider, collection, pricing or leaderboard
-    listing: ListingPage  # the page's path, number and count, and its rows (ListingRow objects)
+    listing: ListingPage  # the page's path, number and count, and its rows (ListingRow or RankedRow objects)
     title: str  # the listing's, as its first page shows it
     description: str
     breadcrumbs: tuple[tuple[str, str | None], ...]  # (title, path) of the first page; None: itself

@@ -21,7 +21,7 @@ from .env import relative
 from .twins import index_twin, pointer, twin_of
 from ..prose import plural
 from ..site import ListingPage, ModelEntry, paginate, reader_order
-from ..views import CollectionHead, CollectionLink, ListingPageView, ListingRow, ProviderHead, ProviderLink
+from ..views import CollectionHead, CollectionLink, ListingPageView, ListingRow, ProviderHead, ProviderLink, RankedRow
 from ..write import Output
 
 NAV = (("Models", ""), ("Providers", "providers/"), ("Pricing", "pricing/"), ("Compare", "compare/"),
@@ -162,9 +162,9 @@ def listing_views(ctx: RenderContext) -> list[ListingPageView]:
     views: list[ListingPageView] = []
     row = {m.id: ListingRow.of(m) for m in site.models}  # one per model, on every page that lists it
 
-    def add(kind, models, base, title, description, breadcrumbs=(), **facts):
+    def add(kind, models, base, title, description, breadcrumbs=(), rows=row, **facts):
         views.extend(ListingPageView(kind, lp, title, description, breadcrumbs, **facts)
-                     for lp in paginate((row[m.id] for m in models), base))
+                     for lp in paginate((rows[m.id] for m in models), base))
 
     providers = tuple(ProviderLink(p.id, p.name, p.path) for p in site.providers)
     add("catalog", listed(ctx), "", f"{name} model catalog — {plural(len(site.models), 'model')}, prices and context",
@@ -188,7 +188,8 @@ def listing_views(ctx: RenderContext) -> list[ListingPageView]:
     if site.leaderboard:
         add("leaderboard", site.leaderboard, "leaderboard/", f"Model leaderboard by usage · {name}",
             f"Models on {name} ranked by tokens processed, with share of tracked volume.",
-            (("Models", ""), ("Leaderboard", None)), market_tokens=site.market_tokens,
+            (("Models", ""), ("Leaderboard", None)), {m.id: RankedRow.of(m) for m in site.leaderboard},
+            market_tokens=site.market_tokens,
             top_share=site.leaderboard[0].share)
     return views
 

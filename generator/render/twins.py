@@ -202,8 +202,8 @@ def _listing_text(site: SiteFrame, view: ListingPageView) -> dict:
                                          "Models without usage figures are not ranked."),
                     columns=["Rank", "Model", "Id", "Provider", "Tokens", "Requests", "Share of tracked volume"],
                     rows=[[str(m.rank), _model_cell(site, m), f"`{m.id}`", md.table_cell(m.provider.name),
-                           formats.count(m.record.usage.tokens),
-                           formats.count(m.record.usage.requests) if m.record.usage.requests is not None else "—",
+                           formats.count(m.usage.tokens),
+                           formats.count(m.usage.requests) if m.usage.requests is not None else "—",
                            formats.percent(m.share)] for m in ms],
                     caption="Models ranked by usage tokens, most first.")
     c = view.head  # a collection
