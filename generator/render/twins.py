@@ -20,15 +20,14 @@ from collections.abc import Iterator
 from .. import formats
 from . import markdown as md
 from .context import RenderContext
-from .env import relative
 from .mdtext import blocks, clean_markdown, fence, rebaser
 from .snippets import PLACEHOLDER
 from ..site import DocPage, ModelEntry, Site, paginate
-from ..views import ListingPageView, SiteFrame
+from ..views import ListingPageView, ListingRow, RankedRow, SiteFrame
 from ..write import Output
 
 
-def pointer(site: Site) -> str:
+def pointer(site: Site | SiteFrame) -> str:
     """Return the blockquote that opens every Markdown twin: where the site's index for agents is."""
     return (f"> For the complete index of {md.inline_text(site.name)}'s pages for agents, "
             f"see [llms.txt]({site.absolute('llms.txt')}).\n\n")
@@ -39,7 +38,7 @@ def twin_of(path: str) -> str:
     return path.rstrip("/") + ".md" if path else "index.md"
 
 
-def _twin_helpers(site: Site, page_path: str, shift: int):
+def _twin_helpers(site: Site | SiteFrame, page_path: str, shift: int):
     link = site.absolute
     rebase = rebaser(page_path, absolute=site.absolute)
 
@@ -127,7 +126,7 @@ def _tidy(text: str) -> str:
 
 # --- listings --------------------------------------------------------------------------------
 
-def _model_cell(site: Site, m: ModelEntry) -> str:
+def _model_cell(site: Site | SiteFrame, m: ListingRow | RankedRow) -> str:
     return f"[{md.link_text(m.name)}]({site.absolute(m.md_path)})"
 
 
@@ -135,7 +134,7 @@ CAP_SHORT = {"tool_calling": "Tools", "vision": "Vision", "json_mode": "JSON", "
              "reasoning": "Reasoning", "structured_output": "Structured"}  # as templates/_model_list.html
 
 
-def _model_name_cell(site: Site, m: ModelEntry) -> str:
+def _model_name_cell(site: SiteFrame, m: ListingRow) -> str:
     """Return a model's name (linking its twin), its status when not active and its id, as the HTML row shows them."""
     status = "" if m.record.status == "active" else f" {m.record.status.capitalize()}"
     return f"{_model_cell(site, m)}{status} `{m.id}`"
@@ -164,7 +163,7 @@ def _model_rows(site: SiteFrame, models) -> list[list[str]]:
     return rows
 
 
-def _one_in_one_out(m: ModelEntry) -> str:
+def _one_in_one_out(m: ListingRow) -> str:
     """Return the cost of 1M input and 1M output tokens, or "—" for a model not billed by output tokens."""
     p = m.record.pricing
     return "—" if p.output is None else formats.money(p.input + p.output)
