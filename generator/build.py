@@ -13,7 +13,9 @@ Shortcuts, each measured in benchmarks/run.py:
 - a model whose views (generator.views: its entry and the site frame, which
   are all its page and twins read) have the digest they had in the last build,
   with the same templates and code, is not rendered: its files are hard-linked
-  from the previous site;
+  from the previous site; so is a page of a listing of models (and its twin)
+  whose view (generator.views.ListingPageView: its rows, each what it shows of a
+  model, and a few facts of the listing) is unchanged;
 - nothing changed at all (same file stamps, code, templates and options) and
   every file of the site is still the one the last build wrote (its size, mtime
   and inode, one stat each): the site on disk is current and the build stops
@@ -48,6 +50,7 @@ from .timing import timings
 if TYPE_CHECKING:  # the renderer's imports cost more than a no-op build: loaded when needed
     from .render.context import RenderContext
     from .site import ModelEntry, Site
+    from .views import ListingPageView
     from .write import Output, SiteWriter
 
 PARALLEL_MIN_MODELS = 300  # fewer model pages than this render faster than forking workers
@@ -64,6 +67,7 @@ class BuildReport:
     warnings: list[Problem]
     models: int
     rendered: int = 0  # models rendered this time (the others were linked from the last build)
+    listings_rendered: int = 0  # pages of listings of models rendered this time (the others: linked)
     up_to_date: bool = False
     note: str | None = None  # why the site has no history (generator.history): one `note:` line
 
@@ -84,17 +88,34 @@ def model_outputs(ctx: RenderContext, m: ModelEntry) -> list[Output]:
     return [page, md, twins.index_twin(m.path, md), js]
 
 
+def listing_outputs(ctx: RenderContext, view: ListingPageView) -> list[Output]:
+    """Return the files of one listing page: the page and its Markdown twin (generator.views)."""
+    from .render import pages, twins
+
+    with timings("render: listings"):
+        page = pages.listing_page(ctx, view)
+    with timings("render: twins"):
+        return [page, *twins.listing_twin(ctx, view)]
+
+
+def listing_files(view: ListingPageView) -> tuple[str, ...]:
+    """Return the paths of listing_outputs(view), known without rendering it."""
+    from .render.twins import twin_of
+
+    path = view.listing.path
+    return (path + "index.html", twin_of(path)) + ((path + "index.md",) if path else ())
+
+
 def site_producers():
-    """Return the producers of every output that is not one model's: listings, machine files."""
+    """Return the producers of every output that is neither one model's nor a page of a listing
+    of models (listing_outputs): the providers and collections indexes, docs, machine files."""
     from .render import data, exports, feeds, llms, openapi, pages, twins
 
     return (
-        ("listings", pages.catalog_page), ("listings", pages.provider_pages),
-        ("listings", pages.providers_index), ("listings", pages.collection_pages),
-        ("listings", pages.collections_index), ("listings", pages.pricing_page),
-        ("listings", pages.compare_page), ("listings", pages.leaderboard_page),
+        ("listings", pages.providers_index), ("listings", pages.collections_index),
+        ("listings", pages.compare_page),
         ("docs", pages.doc_pages), ("docs", pages.not_found_page),
-        ("twins", twins.provider_twins), ("twins", twins.doc_twins), ("twins", twins.listing_twins),
+        ("twins", twins.doc_twins), ("twins", twins.listing_twins),
         ("api json", data.api_files), ("llms.txt", llms.llms_files),
         ("openapi", openapi.openapi_files), ("sitemap+feed", feeds.feed_files),
         ("history", pages.changelog_pages), ("history", pages.removed_model_pages),
@@ -147,14 +168,38 @@ def view_keys(ctx: RenderContext, theme: str, record_digests: dict[str, str]) ->
     from .views import Digest
 
     site = ctx.site
-    frame = Digest().of(theme, ctx.frame)
-    known = {id(site.record): "site"}  # in the frame's digest, not again in every model's
+    frame = frame_key(ctx, theme)
+    digest = Digest(known_records(site, record_digests))
+    return {m.id: digest.of(frame, m) for m in site.models}
+
+
+def known_records(site: Site, record_digests: dict[str, str]) -> dict[int, str]:
+    """Return the texts Digest may use for the site's record and each model record whose digest
+    is known (view_keys)."""
+    known = {id(site.record): "site"}  # in the frame's digest, not again in every view's
     for m in site.models:
         d = record_digests.get(m.id)
         if d is not None:
             known[id(m.record)] = "record:" + d
-    digest = Digest(known)
-    return {m.id: digest.of(frame, m) for m in site.models}
+    return known
+
+
+def frame_key(ctx: RenderContext, theme: str) -> str:
+    """Return the digest of the site frame and the theme, a part of every view's key."""
+    from .views import Digest
+
+    return Digest().of(theme, ctx.frame)
+
+
+def listing_keys(ctx: RenderContext, theme: str, views: list[ListingPageView],
+                 record_digests: dict[str, str]) -> dict[str, str]:
+    """Return, per listing page (its path), the digest of its view (as view_keys: a known
+    record's digest stands for it). Each row is digested once, however many pages list it."""
+    from .views import Digest
+
+    digest = Digest(known_records(ctx.site, record_digests))
+    frame = frame_key(ctx, theme)
+    return {v.listing.path: digest.of(frame, v) for v in views}
 
 
 def file_digests(cache: RecordCache | None) -> dict[str, str]:
@@ -170,6 +215,7 @@ class Memo:
     """What the last successful build into one output folder was made from.
 
     Kept in .modelcat-cache/ (never in the site): the no-op stamp, per-model keys,
+    per-listing-page keys ("listings": page path -> key),
     the record of each file the build put in the site ("written": path -> size,
     mtime, inode) and the warnings to repeat when nothing is rebuilt.
     """
@@ -189,7 +235,7 @@ class Memo:
                        "rebuilding every page", err=True)
             return
         if (isinstance(data, dict) and data.get("format") == MEMO_FORMAT and isinstance(data.get("models"), dict)
-                and isinstance(data.get("written"), dict)):
+                and isinstance(data.get("listings", {}), dict) and isinstance(data.get("written"), dict)):
             self.data = data
 
     def site_intact(self, out: Path) -> bool:
@@ -263,15 +309,18 @@ def _worker_init() -> None:
 
 
 def _run_task(task: tuple) -> tuple[list[str], int, int, dict[str, float], list[list[int]]]:
-    """Render one task and write its files: ("models", ids) or ("site", producer index).
+    """Render one task and write its files: ("models", ids), ("listings", indexes of views)
+    or ("site", producer index).
 
     Returns (paths written, bytes, HTML pages, phase times of this task, each file's record).
     """
-    ctx, folder = _WORK
+    ctx, folder, views = _WORK
     outer, timings.totals = timings.totals, {}  # this task's phases only (it may run in the build's process)
     paths, size, pages, records = [], 0, 0, []
     if task[0] == "models":
         outputs = (o for mid in task[1] for o in model_outputs(ctx, ctx.site.models_by_id[mid]))
+    elif task[0] == "listings":
+        outputs = (o for i in task[1] for o in listing_outputs(ctx, views[i]))
     else:
         name, produce = site_producers()[task[1]]
         with timings(f"render: {name}"):
@@ -389,42 +438,55 @@ def _build(project: Path, out: Path | None, base_url: str | None, strict: bool,
                 cache.save()
     ctx = RenderContext.create(project, site, theme=theme)
 
+    from .render.pages import listing_views
+
     with timings("keys"):
-        keys = view_keys(ctx, theme, file_digests(cache))
-        old_keys = memo.data.get("models", {}) if memo is not None and memo.out_matches(out) else {}
+        digests = file_digests(cache)
+        keys = view_keys(ctx, theme, digests)
+        views = listing_views(ctx)
+        page_keys = listing_keys(ctx, theme, views, digests)
+        trusted = memo is not None and memo.out_matches(out)
+        old_keys = memo.data.get("models", {}) if trusted else {}
+        old_page_keys = memo.data.get("listings", {}) if trusted else {}
 
     try:
-        writer, pages, todo = _write_site(ctx, site, out, memo, old_keys, keys, workers, strict, progress, hosting)
+        writer, pages, todo, todo_views = _write_site(
+            ctx, site, out, memo, old_keys, keys, views, old_page_keys, page_keys, workers, strict, progress, hosting)
     except OSError as exc:
         where = exc.filename if exc.filename is not None else out
         from .write import WriteError
 
         raise WriteError(f"cannot write the site to {shown}: {exc.strerror or exc} ({where})") from None
     report = BuildReport(given, writer.count, pages, writer.bytes, time.perf_counter() - start, warnings,
-                         len(site.models), len(todo), note=site.history_note)
+                         len(site.models), len(todo), len(todo_views), note=site.history_note)
     if memo is not None:
-        memo.save(out, stamp=stamp, models=keys, warnings=[dataclasses.astuple(w) for w in warnings], files=report.files,
+        memo.save(out, stamp=stamp, models=keys, listings=page_keys, warnings=[dataclasses.astuple(w) for w in warnings], files=report.files,
                   pages=report.pages, bytes=report.bytes, model_count=report.models, written=writer.records,
                   note=report.note)
     return report
 
 
 def _write_site(ctx: RenderContext, site: Site, out: Path, memo: Memo | None, old_keys: dict, keys: dict,
+                views: list[ListingPageView], old_page_keys: dict, page_keys: dict,
                 workers: int, strict: bool, progress: "Progress | None",
-                hosting: str | None = None) -> tuple[SiteWriter, int, list[str]]:
+                hosting: str | None = None) -> tuple[SiteWriter, int, list[str], list[int]]:
     """Render and write every output into a new folder and swap it in as out; return the
-    writer (its counts and records), the number of pages and the models rendered."""
+    writer (its counts and records), the number of pages, the models rendered and the
+    listing pages rendered (indexes in views)."""
     from .render.hosting import hosting_files
     from .write import SiteWriter
 
-    pages = 0
     with SiteWriter(out) as writer:
-        reuse = [m for m in site.models if old_keys.get(m.id) == keys[m.id]]
         with timings("link unchanged"):
-            reuse = _link_models(out, writer, reuse, memo)
-        reused = {m.id for m in reuse}
-        todo = [m.id for m in site.models if m.id not in reused]
-        pages += len(reuse)
+            reuse = _link_unchanged(out, writer, [
+                (m.id, (m.path + "index.html", m.md_path, m.path + "index.md", m.json_path))
+                for m in site.models if old_keys.get(m.id) == keys[m.id]], memo)
+            todo = [m.id for m in site.models if m.id not in reuse]
+            kept = _link_unchanged(out, writer, [
+                (i, listing_files(v)) for i, v in enumerate(views)
+                if old_page_keys.get(v.listing.path) == page_keys[v.listing.path]], memo)
+            todo_views = [i for i in range(len(views)) if i not in kept]
+        pages = len(reuse) + len(kept)
 
         for o in ctx.assets.outputs:
             writer.write(o)
@@ -435,10 +497,12 @@ def _write_site(ctx: RenderContext, site: Site, out: Path, memo: Memo | None, ol
         # first), then models in chunks. Big catalogs run them in forked workers.
         size = max(20, len(todo) // (workers * 8))
         tasks = [("site", i) for i in range(len(site_producers()))]
+        step = max(10, len(todo_views) // (workers * 4))
+        tasks += [("listings", todo_views[i:i + step]) for i in range(0, len(todo_views), step)]
         tasks += [("models", todo[i:i + size]) for i in range(0, len(todo), size)]
         parallel = workers > 1 and len(site.models) >= PARALLEL_MIN_MODELS
         global _WORK
-        _WORK = (ctx, writer.tmp)
+        _WORK = (ctx, writer.tmp, views)
         pool = None
         try:
             if parallel:
@@ -469,26 +533,26 @@ def _write_site(ctx: RenderContext, site: Site, out: Path, memo: Memo | None, ol
             verify = verify_links
         with timings("swap"):
             writer.commit(verify)
-    return writer, pages, todo
+    return writer, pages, todo, todo_views
 
 
-def _link_models(old: Path, writer: SiteWriter, models: list[ModelEntry], memo: Memo | None) -> list[ModelEntry]:
-    """Hard-link unchanged models' files from the previous site; return those linked.
+def _link_unchanged(old: Path, writer: SiteWriter, groups: list[tuple], memo: Memo | None) -> set:
+    """Hard-link the files of unchanged outputs from the previous site; return the keys of those linked.
 
-    A model whose files are not all there any more, or not the ones the last build wrote
+    groups: (key, the paths of its files) for each model or listing page whose view is
+    unchanged. One whose files are not all there any more, or not the ones the last build wrote
     (size, mtime or inode differ: edited or replaced by hand), is rendered instead. The
     check stats the new link, so it sees the very file linked, not one swapped in after
     a check. One thread, bytes paths, the folders made once each (SiteWriter.reserve): a
     link costs 11-25 µs here, and the same links in 8 threads took 4x as long.
     """
     if memo is None:
-        return []
+        return set()
     written = memo.data.get("written", {})
     src, dst = os.fsencode(old) + b"/", os.fsencode(writer.tmp) + b"/"
     link, stat, reserve = os.link, os.stat, writer.reserve
-    kept = []
-    for m in models:
-        names = (m.path + "index.html", m.md_path, m.path + "index.md", m.json_path)
+    kept = set()
+    for key, names in groups:
         records = [written.get(name) for name in names]
         for name in names:
             reserve(name)
@@ -502,10 +566,10 @@ def _link_models(old: Path, writer: SiteWriter, models: list[ModelEntry], memo: 
             if [st.st_size, st.st_mtime_ns, st.st_ino] != rec:
                 break
         else:
-            kept.append(m)
+            kept.add(key)
             writer.count_linked(names, records)
             continue
-        writer.forget(names)  # and the links made so far: the model is rendered instead
+        writer.forget(names)  # and the links made so far: it is rendered instead
     return kept
 
 

@@ -135,6 +135,11 @@ def offer_cost(pricing: schema.Pricing) -> tuple[float, float]:
     return (pricing.input + (pricing.output or 0.0), pricing.input)
 
 
+def capability_rows(rec: schema.ModelRecord) -> tuple[tuple[str, str, bool], ...]:
+    """Return (key, label, yes/no) for each of the seven capabilities, in their order."""
+    return tuple((k, CAPABILITY_LABELS[k], bool(getattr(rec.capabilities, k))) for k in schema.CAPABILITIES)
+
+
 def lifecycle(rec: schema.ModelRecord, today: datetime.date) -> str:
     """Return the model's state on `today`: one of LIFECYCLE_STATES."""
     dep = rec.deprecation
@@ -226,8 +231,38 @@ class CollectionRef:
     path: str
 
 
+class RecordFacts:
+    """What a model's record says, as pages show it: shared by the model's entry and its
+    listing row (generator.views.ListingRow), each of which holds the record as `record`."""
+
+    record: schema.ModelRecord
+
+    @property
+    def name(self) -> str:
+        return self.record.name
+
+    @property
+    def released(self) -> str:
+        """The release as known: "2024-09-25", "2024-09" or "" (nothing is invented)."""
+        value = self.record.released
+        return "" if value is None else value.isoformat() if isinstance(value, datetime.date) else value
+
+    @functools.cached_property
+    def tiers(self) -> tuple[PriceTierEntry, ...]:
+        return resolved_tiers(self.record.pricing)
+
+    @functools.cached_property
+    def variants(self) -> tuple[tuple[str, str, tuple[PriceRow, ...]], ...]:
+        """(key, label, the prices it names) for each service variant the record lists."""
+        v = self.record.pricing.variants
+        if v is None:
+            return ()
+        return tuple((k, VARIANT_LABELS[k], price_rows(getattr(v, k)))
+                     for k in schema.VARIANTS if getattr(v, k) is not None)
+
+
 @dataclass(frozen=True, eq=False, repr=False)
-class ModelEntry(_Linked):
+class ModelEntry(RecordFacts, _Linked):
     """One model as its three outputs show it (the page, its .md and .json twins)."""
 
     record: schema.ModelRecord
@@ -255,12 +290,6 @@ class ModelEntry(_Linked):
     history: tuple = ()  # generator.history.Entry, oldest first: set by attach_history
 
     @property
-    def released(self) -> str:
-        """The release as known: "2024-09-25", "2024-09" or "" (nothing is invented)."""
-        value = self.record.released
-        return "" if value is None else value.isoformat() if isinstance(value, datetime.date) else value
-
-    @property
     def released_on(self) -> datetime.date | None:
         """The release as a date to sort by (a month-only release counts from its first day)."""
         return released_on(self.record.released)
@@ -280,10 +309,6 @@ class ModelEntry(_Linked):
         return price_rows(self.record.pricing)
 
     @functools.cached_property
-    def tiers(self) -> tuple[PriceTierEntry, ...]:
-        return resolved_tiers(self.record.pricing)
-
-    @functools.cached_property
     def tier_table(self) -> tuple[tuple[tuple[str, str], ...], tuple[tuple[int | None, tuple[float | None, ...]], ...]]:
         """((key, label) of each token price a tier changes, ...), ((above, prices), ...) from the
         headline row (above None: prompts up to the first tier) to the last tier."""
@@ -293,15 +318,6 @@ class ModelEntry(_Linked):
         rows = [(None, tuple(getattr(self.record.pricing, k) for k in keys))]
         rows += [(t.above, tuple(t.prices.get(k) for k in keys)) for t in self.tiers]
         return tuple((k, PRICE_LABELS[k][0]) for k in keys), tuple(rows)
-
-    @functools.cached_property
-    def variants(self) -> tuple[tuple[str, str, tuple[PriceRow, ...]], ...]:
-        """(key, label, the prices it names) for each service variant the record lists."""
-        v = self.record.pricing.variants
-        if v is None:
-            return ()
-        return tuple((k, VARIANT_LABELS[k], price_rows(getattr(v, k)))
-                     for k in schema.VARIANTS if getattr(v, k) is not None)
 
     @functools.cached_property
     def variant_table(self) -> tuple[tuple[str, str, str, float | None, tuple[float | None, ...]], ...]:
@@ -349,10 +365,6 @@ class ModelEntry(_Linked):
     @functools.cached_property
     def faq(self) -> tuple[FaqItem, ...]:
         return faq(self, self.site_record)
-
-    @property
-    def name(self) -> str:
-        return self.record.name
 
     @property
     def modalities_all(self) -> tuple[str, ...]:
@@ -457,8 +469,7 @@ def build_site(records: Records, base_url: str | None = None) -> Site:
             record=rec, id=mid, provider_id=pid, slug=slug, provider=provider_refs[pid],
             path=f"models/{pid}/{slug}/", md_path=f"models/{pid}/{slug}.md",
             json_path=f"models/{pid}/{slug}.json", share=share, rank=rank.get(mid),
-            capabilities=tuple((k, CAPABILITY_LABELS[k], bool(getattr(rec.capabilities, k)))
-                               for k in schema.CAPABILITIES),
+            capabilities=capability_rows(rec),
             lastmod=max(dates, default=datetime.date(1970, 1, 1)),
             lifecycle=lifecycle(rec, today), offers=_offers(rec),
         )
@@ -593,13 +604,16 @@ class ListingPage:
         return out
 
 
-def page_paths(base: str, rows: int, size: int = PAGE_SIZE) -> list[str]:
+def page_paths(base: str, rows: int, size: int | None = None) -> list[str]:
     """Return the site paths of every page of a listing of so many rows (at least its first)."""
+    size = size or PAGE_SIZE
     return [page_path(base, n) for n in range(1, max(1, -(-rows // size)) + 1)]
 
 
-def paginate(items, base: str, size: int = PAGE_SIZE) -> list[ListingPage]:
-    """Return the pages of a listing: chunks of size rows, at least one page (maybe empty)."""
+def paginate(items, base: str, size: int | None = None) -> list[ListingPage]:
+    """Return the pages of a listing: chunks of size rows (PAGE_SIZE, read at each call so that
+    tests can page small catalogs), at least one page (maybe empty)."""
+    size = size or PAGE_SIZE
     items = tuple(items)
     count = max(1, -(-len(items) // size))
     return [ListingPage(base, n + 1, count, items[n * size:(n + 1) * size], n * size, len(items))

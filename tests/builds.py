@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import atexit
+import difflib
 import functools
 import os
 import shutil
 import tempfile
 from pathlib import Path
+
+import pytest
 
 from generator.build import build
 
@@ -40,3 +43,22 @@ def built(name: str) -> Path:
         else:
             os.environ["SOURCE_DATE_EPOCH"] = saved
     return project / "site"
+
+
+GOLDEN = REPO / "tests" / "golden"
+
+
+def assert_golden(request, built_file: Path, golden: str, what: str) -> None:
+    """Compare a built file with tests/golden/<golden> byte for byte (`pytest --update-golden`
+    rewrites the golden file from the build instead)."""
+    want_path = GOLDEN / golden
+    if request.config.getoption("--update-golden", default=False):
+        want_path.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(built_file, want_path)
+    assert want_path.is_file(), f"no golden file yet: run `pytest --update-golden {request.node.path.name}`"
+    got, want = built_file.read_bytes(), want_path.read_bytes()
+    if got != want:
+        diff = difflib.unified_diff(want.decode().splitlines(), got.decode().splitlines(),
+                                    f"tests/golden/{golden}", "built", lineterm="", n=1)
+        pytest.fail(f"{what} differs from tests/golden/{golden} "
+                    "(rerun with --update-golden if the change is intended):\n" + "\n".join(list(diff)[:60]))

@@ -3,7 +3,8 @@
 Random edits, additions and removals of records; after each, an incremental
 build (record cache, per-model keys, hard links from the last site, workers)
 must equal a cold `--no-cache` build of the same catalog, file for file, byte
-for byte. Also: deleting the cache is safe, a corrupt cache is ignored with a
+for byte, paged listings included (PAGE_SIZE is made small, so that every listing has
+several pages). Also: a price edit renders only the listing pages whose bytes change; deleting the cache is safe, a corrupt cache is ignored with a
 warning, and a build with nothing changed is a no-op that leaves the site as it is.
 """
 
@@ -25,6 +26,10 @@ from generator.build import build
 from generator.cache import CACHE_DIR
 from generator.catalog import load_catalog
 from generator.cli import main
+from generator.render.context import RenderContext
+from generator.render.pages import listing_views
+
+SMALL_PAGES = 6  # rows per listing page here: 40 models make 7 catalog pages, a provider's 2
 
 
 def tree(root: Path) -> dict[str, bytes]:
@@ -157,6 +162,7 @@ def test_incremental_builds_equal_cold_builds(seed_project, tmp_path_factory, mo
     # 40 models: let the worker path run at this size too
     monkeypatch.setattr(build_mod, "PARALLEL_MIN_MODELS", 1)
     monkeypatch.setattr("generator.records.load.PARALLEL_MIN", 1)
+    monkeypatch.setattr("generator.site.PAGE_SIZE", SMALL_PAGES)
     if trust_stamps:  # no "just changed" window: file stamps (size, mtime, ctime, inode) are trusted
         monkeypatch.setattr("generator.cache.RACY_NS", 0)
 
@@ -196,6 +202,36 @@ def test_unchanged_models_are_linked_not_rendered(seed_project, tmp_path):
     kept = [p for p, ino in inodes.items() if p.exists() and p.stat().st_ino == ino]
     # unchanged models' four files (page, twin at both URLs, JSON) are the previous build's, hard-linked
     assert len(kept) == 4 * (second.models - second.rendered)
+
+
+def listing_bytes(project: Path) -> dict[str, list[bytes]]:
+    """Return the files of every page of every listing of models (page path -> their bytes)."""
+    site, _ = load_catalog(project)
+    views = listing_views(RenderContext.create(project, site))
+    return {v.listing.path: [(project / "site" / f).read_bytes() for f in build_mod.listing_files(v)] for v in views}
+
+
+def test_a_price_edit_renders_only_the_listing_pages_it_changes(seed_project, tmp_path, monkeypatch):
+    monkeypatch.setattr("generator.site.PAGE_SIZE", SMALL_PAGES)
+    project = tmp_path / "p"
+    shutil.copytree(seed_project, project)
+    first = build(project)
+    before = listing_bytes(project)
+    assert first.listings_rendered == len(before) > 40
+    # a model on the leaderboard, whose rows show no price: its page there stays as it is
+    edited = next(p for p in models(project) if "\nusage:" in p.read_text(encoding="utf-8"))
+    set_nested(edited, "pricing", "input", "123.45")
+    report = build(project)
+    after = listing_bytes(project)
+    assert after.keys() == before.keys()
+    changed = [path for path in after if after[path] != before[path]]
+    # its row on the catalog, pricing, its provider's and its collections' pages: a few pages of many
+    assert 3 <= len(changed) < len(after) / 4
+    assert report.listings_rendered == len(changed)
+    assert not any(path.startswith("leaderboard/") for path in changed)
+    cold = tmp_path / "cold"
+    build(project, cold, cache=False)
+    assert_same(project / "site", cold)
 
 
 def test_a_version_and_its_base_follow_each_other_s_edits(seed_project, tmp_path):

@@ -5,7 +5,9 @@ Catalogs: the contract's example (one model), a generated one (benchmarks.genera
 providers, collections, deprecated and preview models, free and cached prices) and the
 project's own catalog/ when it exists. Every listing is read across its pages (rel=next), in
 the listings' default order (most used, then newest). Paging at scale is in tests/test_paging.py,
-the browser behaviour of the same pages in tests/test_browser.py.
+the browser behaviour of the same pages in tests/test_browser.py. tests/golden/catalog-page.html,
+catalog-page.md and pricing-page.html hold the example's catalog, its twin and its pricing page
+byte for byte (`pytest --update-golden tests/test_listing_pages.py` after an intended change).
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ from generator import formats
 from generator.build import build
 from generator.catalog import load_catalog
 from generator.site import PAGE_SIZE, Site, reader_order
-from tests.builds import REPO, built
+from tests.builds import REPO, assert_golden, built
 
 GENERATED_MODELS = 60
 _TMP = Path(tempfile.mkdtemp(prefix="modelcat-listings-"))
@@ -397,3 +399,13 @@ def test_templates_escape_hostile_names(tmp_path: Path):
         assert "<script>alert(1)</script>" not in html, path
         page = BeautifulSoup(html, "html.parser")
         assert '<script>alert(1)</script> & "Llama"' in page.find("main").get_text(), path
+
+
+# --- golden files ----------------------------------------------------------------------------
+
+GOLDEN_FILES = {"catalog-page.html": "index.html", "catalog-page.md": "index.md", "pricing-page.html": "pricing/index.html"}
+
+
+@pytest.mark.parametrize("golden", sorted(GOLDEN_FILES))
+def test_golden_listing_pages(request, golden):
+    assert_golden(request, built("example") / GOLDEN_FILES[golden], golden, "the example's listing page")

@@ -8,12 +8,10 @@ the example's page byte for byte; `pytest --update-golden` rewrites it after an 
 
 from __future__ import annotations
 
-import difflib
 import functools
 import json
 import posixpath
 import re
-import shutil
 from pathlib import Path
 
 import pytest
@@ -23,11 +21,10 @@ from generator import formats
 from generator.catalog import load_catalog
 from generator.render import markdown as md
 from generator.site import CollectionEntry, ModelEntry, ProviderEntry, Site
-from tests.builds import REPO, built
+from tests.builds import REPO, assert_golden, built
 from tests.tools import THEME_BOOTSTRAP
 from tests.rich_catalog import built_rich
 
-GOLDEN = REPO / "tests" / "golden" / "model-page.html"
 GOLDEN_MODEL = "models/meta/llama-3.2-1b-instruct/index.html"
 CATALOGS = ["example", "rich", "project"]
 
@@ -603,18 +600,7 @@ GOLDEN_FILES = {  # golden file -> built file of the example's model
 
 @pytest.mark.parametrize("golden", sorted(GOLDEN_FILES))
 def test_golden_model_page(request, golden):
-    page = built("example") / GOLDEN_FILES[golden]
-    want_path = GOLDEN.parent / golden
-    if request.config.getoption("--update-golden", default=False):
-        want_path.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(page, want_path)
-    assert want_path.is_file(), "no golden file yet: run `pytest --update-golden tests/test_model_page.py`"
-    got, want = page.read_bytes(), want_path.read_bytes()
-    if got != want:
-        diff = difflib.unified_diff(want.decode().splitlines(), got.decode().splitlines(),
-                                    f"tests/golden/{golden}", "built", lineterm="", n=1)
-        pytest.fail(f"the example's model page differs from tests/golden/{golden} "
-                    "(rerun with --update-golden if the change is intended):\n" + "\n".join(list(diff)[:60]))
+    assert_golden(request, built("example") / GOLDEN_FILES[golden], golden, "the example's model page")
 
 
 # --- behaviour in a browser (copy buttons, tabs, keyboard) -------------------------------------

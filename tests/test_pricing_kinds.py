@@ -12,7 +12,6 @@ hold the rich model's outputs byte for byte (`pytest --update-golden tests/test_
 from __future__ import annotations
 
 import atexit
-import difflib
 import functools
 import json
 import os
@@ -27,7 +26,7 @@ from bs4 import BeautifulSoup
 from conftest import make_project, valid_files
 from generator.build import build
 from generator.catalog import load_catalog
-from tests.builds import REPO, TODAY_EPOCH
+from tests.builds import REPO, TODAY_EPOCH, assert_golden
 
 RICH = """\
 id: meta/rich-1
@@ -110,7 +109,6 @@ deprecation:
 
 FILES = {**valid_files(), "models/meta/rich-1.yaml": RICH, "models/meta/embed-1.yaml": EMBED,
          "models/meta/old-1.yaml": OLD}
-GOLDEN = REPO / "tests" / "golden"
 GOLDEN_FILES = {"pricing-model.html": "models/meta/rich-1/index.html",
                 "pricing-model.md": "models/meta/rich-1.md", "pricing-model.json": "models/meta/rich-1.json"}
 
@@ -344,17 +342,7 @@ def test_lifecycle_is_relative_to_the_build_day(tmp_path, monkeypatch, day, stat
 
 @pytest.mark.parametrize("golden", sorted(GOLDEN_FILES))
 def test_golden_pricing_model(request, golden):
-    built = site_dir() / GOLDEN_FILES[golden]
-    want_path = GOLDEN / golden
-    if request.config.getoption("--update-golden", default=False):
-        shutil.copyfile(built, want_path)
-    assert want_path.is_file(), "no golden file yet: run `pytest --update-golden tests/test_pricing_kinds.py`"
-    got, want = built.read_bytes(), want_path.read_bytes()
-    if got != want:
-        diff = difflib.unified_diff(want.decode().splitlines(), got.decode().splitlines(),
-                                    f"tests/golden/{golden}", "built", lineterm="", n=1)
-        pytest.fail(f"the rich model's output differs from tests/golden/{golden} "
-                    "(rerun with --update-golden if the change is intended):\n" + "\n".join(list(diff)[:60]))
+    assert_golden(request, site_dir() / GOLDEN_FILES[golden], golden, "the rich model's output")
 
 
 def test_feed_dates_models_by_a_known_release_only():

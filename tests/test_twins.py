@@ -20,11 +20,12 @@ from tests.builds import built
 from tests.machine_catalog import built_machine
 
 from generator import formats
-from generator.build import model_outputs, site_producers
+from generator.build import listing_outputs, model_outputs, site_producers
 from generator.catalog import load_catalog
 from generator.render import markdown as md
 from generator.render.context import RenderContext
 from generator.render.mdtext import blocks
+from generator.render.pages import listing_views
 from generator.render.snippets import make_snippets
 from generator.site import PAGE_SIZE, reader_order
 
@@ -269,7 +270,9 @@ def test_every_output_is_byte_identical_across_renders():
 
     def render():
         per_model = [o for m in site.models for o in model_outputs(ctx, m)]
-        return [(o.path, o.data) for o in per_model + [o for _, produce in site_producers() for o in produce(ctx)]]
+        per_page = [o for v in listing_views(ctx) for o in listing_outputs(ctx, v)]
+        return [(o.path, o.data) for o in per_model + per_page + [o for _, produce in site_producers()
+                                                                  for o in produce(ctx)]]
 
     first = render()
     assert first == render()

@@ -1,7 +1,8 @@
 """A model's outputs render from its views alone, and the views' digest keys them (generator.views).
 
 - The page, .md and .json of every model render the same bytes with the rest of the
-  resolved site out of reach: nothing but the ModelEntry and the SiteFrame is read.
+  resolved site out of reach: nothing but the ModelEntry and the SiteFrame is read;
+  so do the pages of every listing of models and their twins, from their ListingPageView.
 - Soundness of the key, as a property: after random edits to a catalog, every model
   whose view digest is unchanged has byte-identical outputs.
 - Precision where the old hand-listed keys failed: adding a model without usage
@@ -21,9 +22,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from benchmarks.generate import generate_catalog
-from generator.build import build, model_outputs, theme_fingerprint, view_keys
+from generator.build import build, listing_outputs, model_outputs, theme_fingerprint, view_keys
 from generator.catalog import load_catalog
 from generator.render.context import RenderContext
+from generator.render.pages import listing_views
 from generator.views import Digest
 
 from tests.edits import EDITS, model_files
@@ -35,7 +37,7 @@ class OutOfReach:
     """Stands for the resolved site where a model's outputs must not look."""
 
     def __getattr__(self, name):
-        raise AssertionError(f"a model's outputs read site.{name}, which is not in their views")
+        raise AssertionError(f"an output read site.{name}, which is not in its views")
 
 
 def outputs(project: Path) -> tuple[dict[str, str], dict[str, dict[str, bytes]]]:
@@ -57,6 +59,20 @@ def test_model_outputs_read_only_their_views(tmp_path):
     blind.site = OutOfReach()
     for m in site.models:
         assert [o.data for o in model_outputs(blind, m)] == want[m.id], m.id
+
+
+def test_listing_pages_read_only_their_views(tmp_path):
+    project = tmp_path / "p"
+    generate_catalog(project / "catalog", 260, seed=5)  # several pages per listing (PAGE_SIZE 100)
+    site, _ = load_catalog(project)
+    ctx = RenderContext.create(project, site, theme="t")
+    views = listing_views(ctx)
+    assert {v.kind for v in views} == {"catalog", "provider", "collection", "pricing", "leaderboard"}
+    assert max(v.listing.count for v in views) >= 3
+    want = [[(o.path, o.data) for o in listing_outputs(ctx, v)] for v in views]
+    blind = RenderContext.create(project, site, theme="t")
+    blind.site = OutOfReach()
+    assert [[(o.path, o.data) for o in listing_outputs(blind, v)] for v in views] == want
 
 
 def test_digest_reads_every_field_and_refuses_unknown_types():

@@ -21,7 +21,8 @@ from .env import relative
 from .snippets import ModelSnippets
 from .twins import index_twin, pointer, twin_of
 from ..prose import plural
-from ..site import CollectionEntry, ModelEntry, ProviderEntry, paginate, reader_order
+from ..site import ListingPage, ModelEntry, paginate, reader_order
+from ..views import CollectionHead, CollectionLink, ListingPageView, ListingRow, ProviderHead, ProviderLink, RankedRow
 from ..write import Output
 
 NAV = (("Models", ""), ("Providers", "providers/"), ("Pricing", "pricing/"), ("Compare", "compare/"),
@@ -127,43 +128,81 @@ def listed(ctx: RenderContext) -> tuple[ModelEntry, ...]:
     return ctx.memo("listed", lambda: reader_order(ctx.site.models))
 
 
-def listing_pages(ctx: RenderContext, template: str, items, first: PageInfo, **extra) -> Iterator[Output]:
-    """Yield the pages of one listing: first.path holds the first page, first.path/page/<n>/ the next.
+def nth_page(first: PageInfo, lp: ListingPage) -> PageInfo:
+    """Return the PageInfo of page lp of a listing whose first page is first: page n is its own
+    canonical URL and says its number in its title and breadcrumbs."""
+    if lp.number == 1:
+        return first
+    return dataclasses.replace(
+        first, path=lp.path, md_twin=twin_of(lp.path) if first.md_twin else None,
+        title=f"{first.title} — page {lp.number} of {lp.count}", jsonld=[],
+        breadcrumbs=first.breadcrumbs[:-1] + (Breadcrumb(first.breadcrumbs[-1].title, first.path),
+                                              Breadcrumb(f"Page {lp.number}", None))
+        if first.breadcrumbs else ())
 
-    Page n is its own canonical URL and says its number in its title; the template gets the
+
+def listing_pages(ctx: RenderContext, template: str, items, first: PageInfo, **extra) -> Iterator[Output]:
+    """Yield the pages of one listing that has no view (the providers and collections indexes):
+    first.path holds the first page, first.path/page/<n>/ the next; the template gets the
     ListingPage as `listing` (its rows, and prev/next for rel links and the pager)."""
     for lp in paginate(items, first.path):
-        page = first if lp.number == 1 else dataclasses.replace(
-            first, path=lp.path, md_twin=twin_of(lp.path) if first.md_twin else None, title=f"{first.title} — page {lp.number} of {lp.count}", jsonld=[],
-            breadcrumbs=first.breadcrumbs[:-1] + (Breadcrumb(first.breadcrumbs[-1].title, first.path),
-                                                  Breadcrumb(f"Page {lp.number}", None))
-            if first.breadcrumbs else ())
-        yield render(ctx, template, page, listing=lp, **extra)
+        yield render(ctx, template, nth_page(first, lp), listing=lp, **extra)
 
 
-def catalog_page(ctx: RenderContext) -> Iterator[Output]:
+# --- the paged listings of models, each page from its view (generator.views) --------------------
+
+LISTING_TEMPLATES = {"catalog": "catalog.html", "provider": "provider.html", "collection": "collection.html",
+                     "pricing": "pricing.html", "leaderboard": "leaderboard.html"}
+
+
+def listing_views(ctx: RenderContext) -> list[ListingPageView]:
+    """Return a view of every page of the catalog, each provider and collection, pricing and the
+    leaderboard (none without usage: nothing to rank)."""
     site = ctx.site
-    page = PageInfo(path="",
-                    title=f"{site.name} model catalog — {plural(len(site.models), 'model')}, prices and context",
-                    description=_clip(site.record.tagline or f"Every model on {site.name}: prices, context windows, "
-                                      "capabilities and API."), kind="catalog",
-                    md_twin=twin_of(""))
-    yield from listing_pages(ctx, "catalog.html", listed(ctx), page)
+    name = site.name
+    views: list[ListingPageView] = []
+    row = {m.id: ListingRow.of(m) for m in site.models}  # one per model, on every page that lists it
+
+    def add(kind, models, base, title, description, breadcrumbs=(), rows=row, **facts):
+        views.extend(ListingPageView(kind, lp, title, description, breadcrumbs, **facts)
+                     for lp in paginate((rows[m.id] for m in models), base))
+
+    providers = tuple(ProviderLink(p.id, p.name, p.path) for p in site.providers)
+    add("catalog", listed(ctx), "", f"{name} model catalog — {plural(len(site.models), 'model')}, prices and context",
+        _clip(site.record.tagline or f"Every model on {name}: prices, context windows, capabilities and API."),
+        providers=providers, collections=tuple(CollectionLink(c.title, c.path, len(c.models)) for c in site.collections))
+    for p in site.providers:
+        add("provider", reader_order(p.models), p.path, f"{p.name} models — pricing and API · {name}",
+            _clip(md.plain_text(p.description) or f"{p.name} models on {name}."),
+            (("Models", ""), ("Providers", "providers/"), (p.name, None)),
+            head=ProviderHead(p.id, p.name, p.url, p.description, p.byok, p.path, p.md_path, p.llms_path))
+    for c in site.collections:
+        ruled = site.providers_by_id.get(c.where.provider) if c.where.provider else None
+        add("collection", reader_order(c.models), c.path, f"{c.title} · {name}",
+            _clip(md.plain_text(c.description) or f"{c.title} on {name}."),
+            (("Models", ""), ("Collections", "collections/"), (c.title, None)),
+            head=CollectionHead(c.id, c.title, c.description, c.where,
+                                ProviderLink(ruled.id, ruled.name, ruled.path) if ruled else None, c.path))
+    add("pricing", listed(ctx), "pricing/", f"Model pricing per 1M tokens · {name}",
+        f"Input and output prices of all {plural(len(site.models), 'model')} on {name}, with a monthly cost calculator.",
+        (("Models", ""), ("Pricing", None)), providers=providers)
+    if site.leaderboard:
+        add("leaderboard", site.leaderboard, "leaderboard/", f"Model leaderboard by usage · {name}",
+            f"Models on {name} ranked by tokens processed, with share of tracked volume.",
+            (("Models", ""), ("Leaderboard", None)), {m.id: RankedRow.of(m) for m in site.leaderboard},
+            market_tokens=site.market_tokens,
+            top_share=site.leaderboard[0].share)
+    return views
 
 
-def provider_pages(ctx: RenderContext) -> Iterator[Output]:
-    for p in ctx.site.providers:
-        yield from provider_page(ctx, p)
-
-
-def provider_page(ctx: RenderContext, p: ProviderEntry) -> Iterator[Output]:
-    site = ctx.site
-    page = PageInfo(path=p.path, title=f"{p.name} models — pricing and API · {site.name}",
-                    description=_clip(md.plain_text(p.description) or f"{p.name} models on {site.name}."),
-                    kind="provider", md_twin=p.md_path,
-                    breadcrumbs=(Breadcrumb("Models", ""), Breadcrumb("Providers", "providers/"),
-                                 Breadcrumb(p.name, None)))
-    yield from listing_pages(ctx, "provider.html", reader_order(p.models), page, provider=p)
+def listing_page(ctx: RenderContext, view: ListingPageView) -> Output:
+    """Return one listing page, rendered from its view and the site frame alone."""
+    lp = view.listing
+    first = PageInfo(path=lp.base, title=view.title, description=view.description, kind=view.kind,
+                     md_twin=twin_of(lp.base), breadcrumbs=tuple(Breadcrumb(t, p) for t, p in view.breadcrumbs))
+    head = {view.kind: view.head} if view.head is not None else {}
+    return render(ctx, LISTING_TEMPLATES[view.kind], nth_page(first, lp), site=ctx.frame, view=view, listing=lp,
+                  **head)
 
 
 def providers_index(ctx: RenderContext) -> Iterator[Output]:
@@ -175,21 +214,6 @@ def providers_index(ctx: RenderContext) -> Iterator[Output]:
     yield from listing_pages(ctx, "providers.html", site.providers, page)
 
 
-def collection_pages(ctx: RenderContext) -> Iterator[Output]:
-    for c in ctx.site.collections:
-        yield from collection_page(ctx, c)
-
-
-def collection_page(ctx: RenderContext, c: CollectionEntry) -> Iterator[Output]:
-    site = ctx.site
-    page = PageInfo(path=c.path, title=f"{c.title} · {site.name}",
-                    description=_clip(md.plain_text(c.description) or f"{c.title} on {site.name}."),
-                    kind="collection", md_twin=twin_of(c.path),
-                    breadcrumbs=(Breadcrumb("Models", ""), Breadcrumb("Collections", "collections/"),
-                                                    Breadcrumb(c.title, None)))
-    yield from listing_pages(ctx, "collection.html", reader_order(c.models), page, collection=c)
-
-
 def collections_index(ctx: RenderContext) -> Iterator[Output]:
     site = ctx.site
     page = PageInfo(path="collections/", title=f"Collections · {site.name}",
@@ -199,16 +223,6 @@ def collections_index(ctx: RenderContext) -> Iterator[Output]:
     yield from listing_pages(ctx, "collections.html", site.collections, page)
 
 
-def pricing_page(ctx: RenderContext) -> Iterator[Output]:
-    site = ctx.site
-    page = PageInfo(path="pricing/", title=f"Model pricing per 1M tokens · {site.name}",
-                    description=f"Input and output prices of all {plural(len(site.models), 'model')} on {site.name}, "
-                                "with a monthly cost calculator.",
-                    kind="pricing", md_twin=twin_of("pricing/"),
-                    breadcrumbs=(Breadcrumb("Models", ""), Breadcrumb("Pricing", None)))
-    yield from listing_pages(ctx, "pricing.html", listed(ctx), page)
-
-
 def compare_page(ctx: RenderContext) -> Iterator[Output]:
     site = ctx.site
     page = PageInfo(path="compare/", title=f"Compare models side by side · {site.name}",
@@ -216,18 +230,6 @@ def compare_page(ctx: RenderContext) -> Iterator[Output]:
                     kind="compare", md_twin=twin_of("compare/"),
                     breadcrumbs=(Breadcrumb("Models", ""), Breadcrumb("Compare", None)))
     yield render(ctx, "compare.html", page)
-
-
-def leaderboard_page(ctx: RenderContext) -> Iterator[Output]:
-    """Yield the leaderboard's pages: none when no record has usage (nothing to rank)."""
-    site = ctx.site
-    if not site.leaderboard:
-        return
-    page = PageInfo(path="leaderboard/", title=f"Model leaderboard by usage · {site.name}",
-                    description=f"Models on {site.name} ranked by tokens processed, with share of tracked volume.",
-                    kind="leaderboard", md_twin=twin_of("leaderboard/"),
-                    breadcrumbs=(Breadcrumb("Models", ""), Breadcrumb("Leaderboard", None)))
-    yield from listing_pages(ctx, "leaderboard.html", site.leaderboard, page)
 
 
 def doc_pages(ctx: RenderContext) -> Iterator[Output]:

@@ -20,14 +20,14 @@ from collections.abc import Iterator
 from .. import formats
 from . import markdown as md
 from .context import RenderContext
-from .env import relative
 from .mdtext import blocks, clean_markdown, fence, rebaser
 from .snippets import PLACEHOLDER
-from ..site import DocPage, ModelEntry, ProviderEntry, Site, paginate, reader_order
+from ..site import DocPage, ModelEntry, Site, paginate
+from ..views import ListingPageView, ListingRow, RankedRow, SiteFrame
 from ..write import Output
 
 
-def pointer(site: Site) -> str:
+def pointer(site: Site | SiteFrame) -> str:
     """Return the blockquote that opens every Markdown twin: where the site's index for agents is."""
     return (f"> For the complete index of {md.inline_text(site.name)}'s pages for agents, "
             f"see [llms.txt]({site.absolute('llms.txt')}).\n\n")
@@ -38,7 +38,7 @@ def twin_of(path: str) -> str:
     return path.rstrip("/") + ".md" if path else "index.md"
 
 
-def _twin_helpers(site: Site, page_path: str, shift: int):
+def _twin_helpers(site: Site | SiteFrame, page_path: str, shift: int):
     link = site.absolute
     rebase = rebaser(page_path, absolute=site.absolute)
 
@@ -80,29 +80,6 @@ def model_twin(ctx: RenderContext, m: ModelEntry, template=None, fenced: dict[st
     text = template.render(site=site, m=m, rec=m.record, code=code, link=link, md=record_markdown,
                            twin_of=twin_of, errors_table=errors_table(site))
     return Output(m.md_path, (pointer(site) + _tidy(text)).encode("utf-8"))
-
-
-def provider_twins(ctx: RenderContext) -> Iterator[Output]:
-    template = ctx.text.get_template("provider.md.j2")
-    for p in ctx.site.providers:
-        yield from provider_twin_pages(ctx, p, template)
-
-
-def provider_twin_pages(ctx: RenderContext, p: ProviderEntry, template=None) -> Iterator[Output]:
-    """Yield providers/<provider>.md and the twins of the provider listing's other pages, at both URLs."""
-    template = template or ctx.text.get_template("provider.md.j2")
-    link, record_markdown = _twin_helpers(ctx.site, p.path, shift=2)
-    for lp in paginate(reader_order(p.models), p.path):
-        text = template.render(site=ctx.site, p=p, link=link, md=record_markdown, twin_of=twin_of,
-                               listing=lp, models=lp.items)
-        out = Output(twin_of(lp.path), (pointer(ctx.site) + _tidy(text)).encode("utf-8"))
-        yield out
-        yield index_twin(lp.path, out)
-
-
-def provider_twin(ctx: RenderContext, p: ProviderEntry, template=None) -> Output:
-    """Return providers/<provider>.md (the first page of the provider's listing)."""
-    return next(provider_twin_pages(ctx, p, template))
 
 
 def doc_md_path(d: DocPage) -> str:
@@ -149,7 +126,7 @@ def _tidy(text: str) -> str:
 
 # --- listings --------------------------------------------------------------------------------
 
-def _model_cell(site: Site, m: ModelEntry) -> str:
+def _model_cell(site: Site | SiteFrame, m: ListingRow | RankedRow) -> str:
     return f"[{md.link_text(m.name)}]({site.absolute(m.md_path)})"
 
 
@@ -157,19 +134,19 @@ CAP_SHORT = {"tool_calling": "Tools", "vision": "Vision", "json_mode": "JSON", "
              "reasoning": "Reasoning", "structured_output": "Structured"}  # as templates/_model_list.html
 
 
-def _model_name_cell(site: Site, m: ModelEntry) -> str:
+def _model_name_cell(site: SiteFrame, m: ListingRow) -> str:
     """Return a model's name (linking its twin), its status when not active and its id, as the HTML row shows them."""
     status = "" if m.record.status == "active" else f" {m.record.status.capitalize()}"
     return f"{_model_cell(site, m)}{status} `{m.id}`"
 
 
-def _model_columns(site: Site) -> list[str]:
+def _model_columns(site: SiteFrame) -> list[str]:
     """Return the columns of a table of models, those of the HTML listing (templates/_model_list.html)."""
     return (["Model", "Provider", "Modalities in → out", "Capabilities", "Input $/1M", "Output $/1M", "Context",
-             "Max output"] + (["Usage tokens"] if site.leaderboard else []) + ["Released"])
+             "Max output"] + (["Usage tokens"] if site.leaderboard_size else []) + ["Released"])
 
 
-def _model_rows(site: Site, models) -> list[list[str]]:
+def _model_rows(site: SiteFrame, models) -> list[list[str]]:
     rows = []
     for m in models:
         rec = m.record
@@ -180,71 +157,94 @@ def _model_rows(site: Site, models) -> list[list[str]]:
                f"{', '.join(rec.modalities.input)} → {', '.join(rec.modalities.output)}", " ".join(caps),
                formats.price(rec.pricing.input), formats.price(rec.pricing.output),
                formats.tokens(rec.limits.context), formats.tokens(rec.limits.max_output)]
-        if site.leaderboard:
+        if site.leaderboard_size:
             row.append(formats.count(rec.usage.tokens) if rec.usage else "—")
         rows.append(row + [m.released])  # as known: a day, a month or nothing
     return rows
 
 
-def _one_in_one_out(m: ModelEntry) -> str:
+def _one_in_one_out(m: ListingRow) -> str:
     """Return the cost of 1M input and 1M output tokens, or "—" for a model not billed by output tokens."""
     p = m.record.pricing
     return "—" if p.output is None else formats.money(p.input + p.output)
 
 
+PRICE_NOTE = "Prices are USD per 1M tokens; context in tokens."
+
+
+def _listing_text(site: SiteFrame, view: ListingPageView) -> dict:
+    """Return what listing.md.j2 shows of one page of a listing of models besides its rows' place."""
+    name, ms = site.name, view.listing.items
+    order = "most used first, then newest" if site.leaderboard_size else "newest first"
+    if view.kind == "catalog":
+        return dict(title=f"{name} model catalog",
+                    intro=md.inline_text(f"Every model on {name}, {order}. {PRICE_NOTE}"),
+                    columns=_model_columns(site), rows=_model_rows(site, ms),
+                    caption=md.inline_text(f"Every model on {name}: prices in USD per 1M tokens, "
+                                           "context and output limits in tokens."))
+    if view.kind == "pricing":
+        return dict(title=f"Model pricing per 1M tokens on {name}",
+                    intro=md.inline_text(f"Input and output prices of every model, {order}. {PRICE_NOTE} "
+                                         f"{site.fee_note}".strip()),
+                    columns=["Model", "Provider", "Input", "Output", "Cached input", "Cache write", "Context",
+                             "1M in + 1M out"],
+                    rows=[[_model_name_cell(site, m), md.table_cell(m.provider.name),
+                           formats.price(m.record.pricing.input), formats.price(m.record.pricing.output),
+                           formats.price(m.record.pricing.cached_input), formats.price(m.record.pricing.cache_write),
+                           formats.tokens(m.record.limits.context), _one_in_one_out(m)] for m in ms],
+                    caption=md.inline_text("Prices in USD per 1M tokens" + (
+                        f"; the monthly estimate includes {site.platform_fee}" if site.platform_fee else "") + "."))
+    if view.kind == "leaderboard":
+        return dict(title=f"Model leaderboard by usage on {name}",
+                    intro=md.inline_text(f"Models ranked by tokens processed; share is of "
+                                         f"{formats.count(view.market_tokens)} tracked tokens. "
+                                         "Models without usage figures are not ranked."),
+                    columns=["Rank", "Model", "Id", "Provider", "Tokens", "Requests", "Share of tracked volume"],
+                    rows=[[str(m.rank), _model_cell(site, m), f"`{m.id}`", md.table_cell(m.provider.name),
+                           formats.count(m.usage.tokens),
+                           formats.count(m.usage.requests) if m.usage.requests is not None else "—",
+                           formats.percent(m.share)] for m in ms],
+                    caption="Models ranked by usage tokens, most first.")
+    c = view.head  # a collection
+    return dict(title=f"{c.title} on {name}",
+                intro=md.inline_text(" ".join(filter(None, [md.plain_text(c.description or ""), PRICE_NOTE]))),
+                columns=_model_columns(site), rows=_model_rows(site, ms),
+                caption=md.inline_text(f"{c.title} on {name}: prices in USD per 1M tokens."))
+
+
+def listing_twin(ctx: RenderContext, view: ListingPageView) -> list[Output]:
+    """Return the Markdown twin of one listing page, from its view and the site frame alone: at
+    <page>.md, and at <page>/index.md too but for the catalog's first page (index.md itself).
+
+    A provider's is providers/<provider>.md (templates/provider.md.j2), the others'
+    templates/listing.md.j2, each page linking its neighbours."""
+    site, lp = ctx.frame, view.listing
+    if view.kind == "provider":
+        link, record_markdown = _twin_helpers(site, lp.base, shift=2)
+        text = ctx.text.get_template("provider.md.j2").render(
+            site=site, p=view.head, link=link, md=record_markdown, twin_of=twin_of, listing=lp, models=lp.items)
+    else:
+        text = ctx.text.get_template("listing.md.j2").render(
+            site=site, listing=lp, noun="model", link=site.absolute, twin_of=twin_of, **_listing_text(site, view))
+    out = Output(twin_of(lp.path), (pointer(site) + _tidy(text)).encode("utf-8"))
+    return [out, index_twin(lp.path, out)] if lp.path else [out]
+
+
 def listing_twins(ctx: RenderContext) -> Iterator[Output]:
-    """Yield the Markdown twin of every page of every listing, at both URLs, and compare's.
-
-    The catalog, pricing and leaderboard, the providers and collections indexes and each
-    collection: paged as their HTML pages are (generator.site.paginate), each page linking
-    its neighbours. A provider's listing is its provider twin (provider_twins)."""
-    from .pages import listed
-
+    """Yield the Markdown twin of every page of the providers and collections indexes, at both
+    URLs, and compare's (the listings of models are twinned from their views: listing_twin)."""
     site = ctx.site
     template = ctx.text.get_template("listing.md.j2")
-    price_note = "Prices are USD per 1M tokens; context in tokens."
-    fee = site.fee_note
-    models = listed(ctx)
 
-    def pages(base, items, title, intro, columns, rows_of, noun="model", caption=""):
+    def pages(base, items, title, intro, columns, rows_of, noun):
         for lp in paginate(items, base):
-            text = template.render(site=site, listing=lp, title=title, intro=intro, columns=columns, caption=caption,
+            text = template.render(site=site, listing=lp, title=title, intro=intro, columns=columns, caption="",
                                    rows=rows_of(lp.items), noun=noun, link=site.absolute,
                                    twin_of=twin_of)
             out = Output(twin_of(lp.path), (pointer(site) + _tidy(text)).encode("utf-8"))
             yield out
-            if lp.path:
-                yield index_twin(lp.path, out)
+            yield index_twin(lp.path, out)
 
-    order = "most used first, then newest" if site.leaderboard else "newest first"
-    yield from pages("", models, f"{site.name} model catalog",
-                     md.inline_text(f"Every model on {site.name}, {order}. {price_note}"),
-                     _model_columns(site), lambda ms: _model_rows(site, ms),
-                     caption=md.inline_text(f"Every model on {site.name}: prices in USD per 1M tokens, "
-                                            "context and output limits in tokens."))
-    yield from pages("pricing/", models, f"Model pricing per 1M tokens on {site.name}",
-                     md.inline_text(f"Input and output prices of every model, {order}. {price_note} {fee}".strip()),
-                     ["Model", "Provider", "Input", "Output", "Cached input", "Cache write", "Context",
-                      "1M in + 1M out"],
-                     lambda ms: [[_model_name_cell(site, m), md.table_cell(m.provider.name),
-                                  formats.price(m.record.pricing.input), formats.price(m.record.pricing.output),
-                                  formats.price(m.record.pricing.cached_input),
-                                  formats.price(m.record.pricing.cache_write),
-                                  formats.tokens(m.record.limits.context),
-                                  _one_in_one_out(m)] for m in ms],
-                     caption=md.inline_text("Prices in USD per 1M tokens" + (
-                         f"; the monthly estimate includes {site.platform_fee}" if site.platform_fee else "") + "."))
-    if site.leaderboard:
-        yield from pages("leaderboard/", site.leaderboard, f"Model leaderboard by usage on {site.name}",
-                         md.inline_text(f"Models ranked by tokens processed; share is of "
-                                        f"{formats.count(site.market_tokens)} tracked tokens. "
-                                        "Models without usage figures are not ranked."),
-                         ["Rank", "Model", "Id", "Provider", "Tokens", "Requests", "Share of tracked volume"],
-                         lambda ms: [[str(m.rank), _model_cell(site, m), f"`{m.id}`", md.table_cell(m.provider.name),
-                                      formats.count(m.record.usage.tokens),
-                                      formats.count(m.record.usage.requests) if m.record.usage.requests is not None else "—",
-                                      formats.percent(m.share)] for m in ms],
-                         caption="Models ranked by usage tokens, most first.")
     yield from pages("providers/", site.providers, f"Providers on {site.name}",
                      md.inline_text(f"Every provider on {site.name} and how many models each serves."),
                      ["Provider", "Id", "Models", "Index"],
@@ -257,11 +257,6 @@ def listing_twins(ctx: RenderContext) -> Iterator[Output]:
                      lambda cs: [[f"[{md.link_text(c.title)}]({site.absolute(twin_of(c.path))})",
                                   formats.number(len(c.models)), md.table_cell(md.plain_text(c.description or ""))]
                                  for c in cs], "collection")
-    for c in site.collections:
-        yield from pages(c.path, reader_order(c.models), f"{c.title} on {site.name}",
-                         md.inline_text(" ".join(filter(None, [md.plain_text(c.description or ""), price_note]))),
-                         _model_columns(site), lambda ms: _model_rows(site, ms),
-                         caption=md.inline_text(f"{c.title} on {site.name}: prices in USD per 1M tokens."))
     example = site.models[0].id if site.models else "provider/model"
     text = ctx.text.get_template("compare.md.j2").render(site=site, link=site.absolute, twin_of=twin_of,
                                                           example=example)
