@@ -239,3 +239,13 @@ def test_init_creates_a_project_that_builds(tmp_path: Path):
     assert (target / "site" / "index.html").is_file()
     assert not (target / "templates" / "model.html").exists()  # the theme stays in modelcat (`eject` copies it)
     assert result.output.splitlines()[-1].startswith("built ")
+
+
+def test_a_twins_second_url_is_a_link_to_the_first(project: Path, tmp_path: Path):
+    # <page>/index.md holds <page>.md's bytes: one file with two names (a link costs a tenth of a
+    # new file on these disks), in a build and in an incremental one
+    for _ in range(2):
+        build(project, tmp_path / "site")
+        md = tmp_path / "site/models/meta/llama-3.2-1b-instruct.md"
+        index = tmp_path / "site/models/meta/llama-3.2-1b-instruct/index.md"
+        assert md.stat().st_ino == index.stat().st_ino and md.stat().st_nlink == 2
