@@ -72,6 +72,29 @@ class BuildReport:
     note: str | None = None  # why the site has no history (generator.history): one `note:` line
 
 
+@dataclass(frozen=True)
+class BuildOptions:
+    """How to build: what `modelcat build` takes besides the project and --out."""
+
+    base_url: str | None = None
+    strict: bool = False
+    workers: int | None = None  # None: the CPUs available
+    cache: bool = True  # the record cache and the last build's keys (--no-cache: neither)
+    hosting: str | None = None
+
+
+@dataclass
+class Plan:
+    """Which outputs this build renders: each model's and listing page's view key, and the last
+    build's; an output whose key is unchanged is linked from the last site instead."""
+
+    keys: dict[str, str]  # model id -> view key
+    views: list[ListingPageView]  # every listing page
+    page_keys: dict[str, str]  # listing page path -> view key
+    old_keys: dict[str, str]
+    old_page_keys: dict[str, str]
+
+
 # --- what gets rendered ------------------------------------------------------------------------
 
 def model_outputs(ctx: RenderContext, m: ModelEntry) -> list[Output]:
@@ -251,6 +274,13 @@ class Memo:
             return False
         return True
 
+    def up_to_date_report(self, out: Path, seconds: float) -> BuildReport:
+        """Return the report of a build that found nothing to do: the last build's figures."""
+        d = self.data
+        return BuildReport(out, d.get("files", 0), d.get("pages", 0), d.get("bytes", 0), seconds,
+                           [Problem(*w) for w in d.get("warnings", [])], d.get("model_count", 0), 0,
+                           up_to_date=True, note=d.get("note"))
+
     def out_matches(self, out: Path) -> bool:
         """Return whether out is still the folder the last build swapped in."""
         return _same_folder(self.data.get("out"), out)
@@ -405,7 +435,7 @@ def build(project: Path, out: Path | None = None, base_url: str | None = None, s
     if xfsz is not None and threading.current_thread() is threading.main_thread():
         previous = signal.signal(xfsz, signal.SIG_IGN)
     try:
-        return _build(project, out, base_url, strict, progress, workers, cache, hosting)
+        return _build(project, out, BuildOptions(base_url, strict, workers, cache, hosting), progress)
     finally:
         if previous is not None:
             signal.signal(xfsz, previous)
@@ -413,8 +443,8 @@ def build(project: Path, out: Path | None = None, base_url: str | None = None, s
             gc.enable()
 
 
-def _build(project: Path, out: Path | None, base_url: str | None, strict: bool,
-           progress: "Progress | None", workers: int | None, use_cache: bool, hosting: str | None = None) -> BuildReport:
+def _build(project: Path, out: Path | None, options: BuildOptions, progress: "Progress | None") -> BuildReport:
+    """The algorithm: stamp, stop if up to date; load; plan from the views' keys; write; remember."""
     from .write import clean_stale, resolve_out
 
     start = time.perf_counter()
@@ -423,57 +453,27 @@ def _build(project: Path, out: Path | None, base_url: str | None, strict: bool,
     given = shown.absolute()
     # refuses a folder it must not replace; follows a symlink
     out = resolve_out(project, given, shown, ours=lambda real: Memo.made(project, real))
-    workers = workers or default_workers()
-    memo = Memo(project, out) if use_cache else None
+    memo = Memo(project, out) if options.cache else None
 
     with timings("stamp"):
         theme = theme_fingerprint(project)
-        from .history import head_stamp  # a new commit is a new history: not a no-op
-
-        options = json.dumps([base_url, strict, os.environ.get("SOURCE_DATE_EPOCH", ""), hosting, head_stamp(project)])
-        stamps = catalog_stamps(project) if use_cache else None
-        stamp = _blake(theme, options, stamps) if stamps else None
+        stamp = build_stamp(project, theme, options)
     if memo is not None and stamp and memo.data.get("stamp") == stamp and memo.out_matches(out):
         with timings("site check"):
             intact = memo.site_intact(out)
-    else:
-        intact = False
-    if intact:
-        with timings("clean"):
-            clean_stale(out)  # what a killed build left, even when nothing is to be built
-        warnings = [Problem(*w) for w in memo.data.get("warnings", [])]
-        d = memo.data
-        return BuildReport(given, d.get("files", 0), d.get("pages", 0), d.get("bytes", 0),
-                           time.perf_counter() - start, warnings, d.get("model_count", 0), 0, up_to_date=True,
-                           note=d.get("note"))
+        if intact:
+            with timings("clean"):
+                clean_stale(out)  # what a killed build left, even when nothing is to be built
+            return memo.up_to_date_report(given, time.perf_counter() - start)
 
-    from .catalog import load_catalog
+    site, warnings, digests = _load(project, options)
     from .render.context import RenderContext
 
-    cache = RecordCache(project) if use_cache else None
-    try:
-        site, warnings = load_catalog(project, base_url=base_url, strict=strict, cache=cache, workers=workers,
-                                      history=True)
-    finally:
-        if cache is not None:
-            with timings("cache save"):
-                cache.save()
     ctx = RenderContext.create(project, site, theme=theme)
-
-    from .render.pages import listing_views
-
     with timings("keys"):
-        digests = file_digests(cache)
-        keys = view_keys(ctx, theme, digests)
-        views = listing_views(ctx)
-        page_keys = listing_keys(ctx, theme, views, digests)
-        trusted = memo is not None and memo.out_matches(out)
-        old_keys = memo.data.get("models", {}) if trusted else {}
-        old_page_keys = memo.data.get("listings", {}) if trusted else {}
-
+        plan = _plan(ctx, theme, digests, memo if memo is not None and memo.out_matches(out) else None)
     try:
-        writer, pages, todo, todo_views = _write_site(
-            ctx, site, out, memo, old_keys, keys, views, old_page_keys, page_keys, workers, strict, progress, hosting)
+        writer, pages, todo, todo_views = _write_site(ctx, out, memo, plan, options, progress)
     except OSError as exc:
         where = exc.filename if exc.filename is not None else out
         from .write import WriteError
@@ -482,37 +482,75 @@ def _build(project: Path, out: Path | None, base_url: str | None, strict: bool,
     report = BuildReport(given, writer.count, pages, writer.bytes, time.perf_counter() - start, warnings,
                          len(site.models), len(todo), len(todo_views), note=site.history_note)
     if memo is not None:
-        memo.save(out, stamp=stamp, models=keys, listings=page_keys, warnings=[dataclasses.astuple(w) for w in warnings], files=report.files,
+        memo.save(out, stamp=stamp, models=plan.keys, listings=plan.page_keys,
+                  warnings=[dataclasses.astuple(w) for w in warnings], files=report.files,
                   pages=report.pages, bytes=report.bytes, model_count=report.models, written=writer.records,
                   note=report.note)
     return report
 
 
-def _write_site(ctx: RenderContext, site: Site, out: Path, memo: Memo | None, old_keys: dict, keys: dict,
-                views: list[ListingPageView], old_page_keys: dict, page_keys: dict,
-                workers: int, strict: bool, progress: "Progress | None",
-                hosting: str | None = None) -> tuple[SiteWriter, int, list[str], list[int]]:
+def build_stamp(project: Path, theme: str, options: BuildOptions) -> str | None:
+    """Return the digest a no-op build is recognised by: code, templates, options, the catalog's file
+    stamps and the git HEAD; None when a stamp cannot be trusted (no cache, a file just written)."""
+    from .history import head_stamp  # a new commit is a new history: not a no-op
+
+    stamps = catalog_stamps(project) if options.cache else None
+    if not stamps:
+        return None
+    given = json.dumps([options.base_url, options.strict, os.environ.get("SOURCE_DATE_EPOCH", ""),
+                        options.hosting, head_stamp(project)])
+    return _blake(theme, given, stamps)
+
+
+def _load(project: Path, options: BuildOptions) -> tuple[Site, list[Problem], dict[str, str]]:
+    """Return the resolved site, its warnings and each model file's digest (from the record cache)."""
+    from .catalog import load_catalog
+
+    cache = RecordCache(project) if options.cache else None
+    try:
+        site, warnings = load_catalog(project, base_url=options.base_url, strict=options.strict, cache=cache,
+                                      workers=options.workers or default_workers(), history=True)
+    finally:
+        if cache is not None:
+            with timings("cache save"):
+                cache.save()
+    return site, warnings, file_digests(cache)
+
+
+def _plan(ctx: RenderContext, theme: str, digests: dict[str, str], memo: Memo | None) -> Plan:
+    from .render.pages import listing_views
+
+    views = listing_views(ctx)
+    old = memo.data if memo is not None else {}
+    return Plan(view_keys(ctx, theme, digests), views, listing_keys(ctx, theme, views, digests),
+                old.get("models", {}), old.get("listings", {}))
+
+
+def _write_site(ctx: RenderContext, out: Path, memo: Memo | None, plan: Plan, options: BuildOptions,
+                progress: "Progress | None") -> tuple[SiteWriter, int, list[str], list[int]]:
     """Render and write every output into a new folder and swap it in as out; return the
     writer (its counts and records), the number of pages, the models rendered and the
-    listing pages rendered (indexes in views)."""
+    listing pages rendered (indexes in plan.views)."""
     from .render.hosting import hosting_files
     from .write import SiteWriter
 
+    site, views = ctx.site, plan.views
+    workers = options.workers or default_workers()
     with SiteWriter(out) as writer:
         with timings("link unchanged"):
             reuse = _link_unchanged(out, writer, [
                 (m.id, (m.path + "index.html", m.md_path, m.path + "index.md", m.json_path))
-                for m in site.models if old_keys.get(m.id) == keys[m.id]], memo)
+                for m in site.models if plan.old_keys.get(m.id) == plan.keys[m.id]], memo)
             todo = [m.id for m in site.models if m.id not in reuse]
             kept = _link_unchanged(out, writer, [
                 (i, listing_files(v)) for i, v in enumerate(views)
-                if old_page_keys.get(v.listing.path) == page_keys[v.listing.path]], memo)
+                if plan.old_page_keys.get(v.listing.path) == plan.page_keys[v.listing.path]], memo)
             todo_views = [i for i in range(len(views)) if i not in kept]
         pages = len(reuse) + len(kept)
 
         for o in ctx.assets.outputs:
             writer.write(o)
-        for o in hosting_files(ctx, hosting):  # build --hosting: the host's headers and functions
+        for o in hosting_files(ctx, options.hosting):  # build --hosting: the host's headers and functions
             writer.write(o)
 
         # One list of tasks: the listings and machine files (one task each, the big ones
@@ -550,7 +588,7 @@ def _write_site(ctx: RenderContext, site: Site, out: Path, memo: Memo | None, ol
                 gc.unfreeze()
             _WORK = None
         verify = None
-        if strict:
+        if options.strict:
             from .linkcheck import verify_links
             verify = verify_links
         with timings("swap"):
