@@ -383,30 +383,11 @@ class DocPage:
     path: str  # docs/<id>/
 
 
-@dataclass(frozen=True, eq=False)
-class Site:
-    record: schema.SiteRecord
-    url: str  # canonical base, always ending in "/"
-    models: tuple[ModelEntry, ...]  # sorted by id
-    models_by_id: dict[str, ModelEntry]
-    providers: tuple[ProviderEntry, ...]  # sorted by id
-    providers_by_id: dict[str, ProviderEntry]
-    collections: tuple[CollectionEntry, ...]  # as listed in collections.yaml
-    docs: tuple[DocPage, ...]  # by order, then title
-    leaderboard: tuple[ModelEntry, ...]  # models with usage, most tokens first
-    market_tokens: int  # the volume market share divides by
-    build_date: datetime.date  # from the data or SOURCE_DATE_EPOCH, never the clock
-    newest: tuple[ModelEntry, ...] = field(default=())  # by release date, newest first (unknown last)
-    today: datetime.date = datetime.date(1970, 1, 1)  # lifecycle states are as of this day
-    # the catalog's git history (attach_history): changes newest first, removed models by id
-    changes: tuple["Change", ...] = ()
-    removed: tuple["RemovedModel", ...] = ()
-    history_note: str | None = None  # why there is no history (outside git, shallow clone)
-    has_history: bool = False
+class SiteFacts:
+    """What the site and its frame (generator.views.SiteFrame) both say, from site.yaml and the URL."""
 
-    @property
-    def leaderboard_size(self) -> int:
-        return len(self.leaderboard)
+    record: schema.SiteRecord
+    url: str
 
     @property
     def fee_note(self) -> str:
@@ -429,6 +410,32 @@ class Site:
     def absolute(self, path: str) -> str:
         """Return the absolute URL of a site path ("" for the home page)."""
         return self.url + path
+
+
+@dataclass(frozen=True, eq=False)
+class Site(SiteFacts):
+    record: schema.SiteRecord
+    url: str  # canonical base, always ending in "/"
+    models: tuple[ModelEntry, ...]  # sorted by id
+    models_by_id: dict[str, ModelEntry]
+    providers: tuple[ProviderEntry, ...]  # sorted by id
+    providers_by_id: dict[str, ProviderEntry]
+    collections: tuple[CollectionEntry, ...]  # as listed in collections.yaml
+    docs: tuple[DocPage, ...]  # by order, then title
+    leaderboard: tuple[ModelEntry, ...]  # models with usage, most tokens first
+    market_tokens: int  # the volume market share divides by
+    build_date: datetime.date  # from the data or SOURCE_DATE_EPOCH, never the clock
+    newest: tuple[ModelEntry, ...] = field(default=())  # by release date, newest first (unknown last)
+    today: datetime.date = datetime.date(1970, 1, 1)  # lifecycle states are as of this day
+    # the catalog's git history (attach_history): changes newest first, removed models by id
+    changes: tuple["Change", ...] = ()
+    removed: tuple["RemovedModel", ...] = ()
+    history_note: str | None = None  # why there is no history (outside git, shallow clone)
+    has_history: bool = False
+
+    @property
+    def leaderboard_size(self) -> int:
+        return len(self.leaderboard)
 
 
 def build_site(records: Records, base_url: str | None = None) -> Site:

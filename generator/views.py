@@ -25,9 +25,8 @@ from dataclasses import dataclass
 
 from pydantic import BaseModel
 
-from . import prose
 from .records import schema
-from .site import ListingPage, ModelEntry, ProviderRef, RecordFacts, Site, capability_rows
+from .site import ListingPage, ModelEntry, ProviderRef, RecordFacts, Site, SiteFacts, capability_rows
 
 
 @dataclass(frozen=True)
@@ -37,7 +36,7 @@ class DocLink:
 
 
 @dataclass(frozen=True, eq=False)
-class SiteFrame:
+class SiteFrame(SiteFacts):
     """What a model's outputs show of the site: its record, URL and dates, the docs nav, the leaderboard's size."""
 
     record: schema.SiteRecord
@@ -51,25 +50,6 @@ class SiteFrame:
     def of(cls, site: Site) -> "SiteFrame":
         return cls(site.record, site.url, site.build_date, site.has_history, len(site.leaderboard),
                    tuple(DocLink(d.title, d.path) for d in site.docs))
-
-    @property
-    def name(self) -> str:
-        return self.record.name
-
-    @property
-    def api(self) -> schema.Api:
-        return self.record.api
-
-    @property
-    def fee_note(self) -> str:
-        return prose.fee_note(self.record.fee)
-
-    @property
-    def platform_fee(self) -> str:
-        return prose.platform_fee(self.record.fee)
-
-    def absolute(self, path: str) -> str:
-        return self.url + path
 
 
 @dataclass(frozen=True, eq=False)
