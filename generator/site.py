@@ -17,7 +17,8 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-from . import formats, prose
+from . import formats, prose, urls
+from .urls import page_path  # noqa: F401  (listings and tests take it from here too)
 from .problems import BadUsage, EnvironmentFault
 from .records import schema
 from .records.checks import matches
@@ -177,11 +178,11 @@ class ProviderEntry(_Linked):
 
     @property
     def md_path(self) -> str:
-        return f"providers/{self.id}.md"
+        return urls.provider_md(self.id)
 
     @property
     def llms_path(self) -> str:
-        return f"providers/{self.id}/llms.txt"
+        return urls.provider_llms(self.id)
 
 
 @dataclass(frozen=True, eq=False, repr=False)
@@ -211,7 +212,7 @@ class ProviderRef:
 
     @property
     def md_path(self) -> str:
-        return f"providers/{self.id}.md"
+        return urls.provider_md(self.id)
 
 
 @dataclass(frozen=True)
@@ -451,7 +452,7 @@ def build_site(records: Records, base_url: str | None = None) -> Site:
     providers: dict[str, ProviderEntry] = {}
     for pid in sorted(records.providers):
         p = records.providers[pid]
-        providers[pid] = ProviderEntry(pid, p.name, p.url, p.description, p.byok, path=f"providers/{pid}/")
+        providers[pid] = ProviderEntry(pid, p.name, p.url, p.description, p.byok, path=urls.provider(pid))
 
     model_ids = sorted(records.models)
     usage_total = sum((records.models[m].usage.tokens if records.models[m].usage else 0) for m in model_ids)
@@ -474,8 +475,7 @@ def build_site(records: Records, base_url: str | None = None) -> Site:
             + ([rec.deprecation.date] if rec.deprecation and rec.status == "deprecated" else [])
         models[mid] = ModelEntry(
             record=rec, id=mid, provider_id=pid, slug=slug, provider=provider_refs[pid],
-            path=f"models/{pid}/{slug}/", md_path=f"models/{pid}/{slug}.md",
-            json_path=f"models/{pid}/{slug}.json", share=share, rank=rank.get(mid),
+            path=urls.model(mid), md_path=urls.model_md(mid), json_path=urls.model_json(mid), share=share, rank=rank.get(mid),
             capabilities=capability_rows(rec),
             lastmod=max(dates, default=datetime.date(1970, 1, 1)),
             lifecycle=lifecycle(rec, today), offers=_offers(rec),
@@ -491,7 +491,7 @@ def build_site(records: Records, base_url: str | None = None) -> Site:
             continue
         seen.add(c.id)
         members = tuple(models[m] for m in model_ids if matches(c.where, records.models[m]))
-        entry = CollectionEntry(c.id, c.title, c.description, c.where, members, path=f"collections/{c.id}/")
+        entry = CollectionEntry(c.id, c.title, c.description, c.where, members, path=urls.collection(c.id))
         collections.append(entry)
         ref = CollectionRef(c.id, c.title, entry.path)
         for m in members:
@@ -568,11 +568,6 @@ def reader_order(models) -> tuple[ModelEntry, ...]:
     return tuple(ms)
 
 
-def page_path(base: str, n: int) -> str:
-    """Return the site path of page n (1-based) of the listing at base: base itself, then base/page/<n>/."""
-    return base if n <= 1 else f"{base}page/{n}/"
-
-
 @dataclass(frozen=True, eq=False)
 class ListingPage:
     """One page of a paged listing: its rows and where it sits among the listing's pages."""
@@ -632,7 +627,7 @@ def _doc(d: DocRecord) -> DocPage:
     if not title:  # fall back to the first "# " heading, then the id
         title = next((ln[2:].strip() for ln in d.body.splitlines() if ln.startswith("# ")), d.id)
     return DocPage(d.id, title, d.meta.description or "", d.meta.order if d.meta.order is not None else 1000,
-                   d.body, d.path, f"docs/{d.id}/")
+                   d.body, d.path, urls.doc(d.id))
 
 
 def check_base_url(value: str) -> None:
@@ -927,7 +922,7 @@ def attach_history(site: Site, history) -> Site:
         if m is None and h.removed is None:
             continue  # deleted but not committed: no page to point at, no entry
         pid, slug = mid.split("/", 1)
-        path = f"models/{pid}/{slug}/"
+        path = urls.model(mid)
         name = m.name if m is not None else h.removed.name
         for i, e in enumerate(h.entries):
             base = dict(date=e.date, commit=e.commit, seq=seq.get(e.commit, -1), model_id=mid, name=name,

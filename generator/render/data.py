@@ -18,18 +18,19 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from .. import urls
 from ..records import schema
 from .context import RenderContext
 from ..site import ModelEntry, Site, reader_order
 from ..write import Output
 
-SCHEMA_PATH = "schema/model.json"
+SCHEMA_PATH = urls.MODEL_SCHEMA
 # The shape of a model document: raised whenever a key is added, renamed or changes meaning.
 # 2: kind, month releases, price tiers, variants, per-unit prices, offers, lifecycle, derived prices.
 # 3: base_model, and the derived versions.
 SCHEMA_VERSION = 3
-MODELS_PATH = "api/models.json"
-INDEX_PATH = "api/index.json"
+MODELS_PATH = urls.API_MODELS
+INDEX_PATH = urls.API_INDEX
 INDEX_FIELDS = ("id", "name", "provider", "family", "input", "output", "caps", "price_in", "price_out",
                 "cached_in", "cache_write", "context", "max_output", "usage", "released", "status", "collections",
                 "kind", "tiers", "variants")

@@ -14,13 +14,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 from decimal import Decimal
 
+from .. import urls
 from ..records import schema
 from .context import RenderContext
 from .data import dumps
 from ..write import Output
 
-MODELS_DEV_PATH = "api/models-dev.json"
-OPENROUTER_PATH = "api/openrouter.json"
+MODELS_DEV_PATH = urls.API_MODELS_DEV
+OPENROUTER_PATH = urls.API_OPENROUTER
 MD_COSTS = {"input": "input", "output": "output", "cached_input": "cache_read", "cache_write": "cache_write",
             "reasoning": "reasoning", "input_audio": "input_audio", "output_audio": "output_audio"}
 OR_PRICES = {"input": ("prompt", True), "output": ("completion", True), "cached_input": ("input_cache_read", True),

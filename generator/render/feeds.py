@@ -15,7 +15,7 @@ import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from urllib.parse import urlsplit
 
-from .. import formats
+from .. import formats, urls
 from .context import RenderContext
 from ..site import Site, page_paths
 from ..write import Output
@@ -79,7 +79,7 @@ def sitemap_files(site: Site, max_urls: int = MAX_URLS) -> list[Output]:
     """Return sitemap.xml (and its parts, past max_urls pages)."""
     pages = html_pages(site)
     if len(pages) <= max_urls:
-        return [Output("sitemap.xml", _urlset(site, pages))]
+        return [Output(urls.SITEMAP, _urlset(site, pages))]
     outputs = []
     index = ET.Element("sitemapindex", xmlns=SITEMAP_NS)
     for n, start in enumerate(range(0, len(pages), max_urls), 1):
@@ -89,7 +89,7 @@ def sitemap_files(site: Site, max_urls: int = MAX_URLS) -> list[Output]:
         entry = ET.SubElement(index, "sitemap")
         ET.SubElement(entry, "loc").text = site.absolute(path)
         ET.SubElement(entry, "lastmod").text = max(d for _, d in chunk).isoformat()
-    return [Output("sitemap.xml", _xml(index))] + outputs
+    return [Output(urls.SITEMAP, _xml(index))] + outputs
 
 
 def robots(site: Site) -> Output:
@@ -110,8 +110,8 @@ def feed(site: Site, entries: int = FEED_ENTRIES) -> Output:
     ET.SubElement(root, f"{a}title").text = xml_text(f"New models on {site.name}")
     if site.record.tagline:
         ET.SubElement(root, f"{a}subtitle").text = xml_text(site.record.tagline)
-    ET.SubElement(root, f"{a}id").text = site.absolute("feed.xml")
-    ET.SubElement(root, f"{a}link", rel="self", type="application/atom+xml", href=site.absolute("feed.xml"))
+    ET.SubElement(root, f"{a}id").text = site.absolute(urls.FEED)
+    ET.SubElement(root, f"{a}link", rel="self", type="application/atom+xml", href=site.absolute(urls.FEED))
     ET.SubElement(root, f"{a}link", rel="alternate", type="text/html", href=site.absolute(""))
     updated = max((m.released_on for m in newest), default=site.build_date)
     ET.SubElement(root, f"{a}updated").text = _stamp(updated)
@@ -135,7 +135,7 @@ def feed(site: Site, entries: int = FEED_ENTRIES) -> Output:
             f"{formats.price(rec.pricing.output)} per 1M tokens; {formats.number(rec.limits.context)} "
             f"tokens of context.)")
     scheduled_deprecations(site, root, entries)
-    return Output("feed.xml", _xml(root))
+    return Output(urls.FEED, _xml(root))
 
 
 def change_id(site: Site, c) -> str:
@@ -176,8 +176,8 @@ def change_feed(site: Site, entries: int = FEED_ENTRIES) -> Output:
     ET.SubElement(root, f"{a}title").text = xml_text(f"Changes on {site.name}")
     if site.record.tagline:
         ET.SubElement(root, f"{a}subtitle").text = xml_text(site.record.tagline)
-    ET.SubElement(root, f"{a}id").text = site.absolute("feed.xml")
-    ET.SubElement(root, f"{a}link", rel="self", type="application/atom+xml", href=site.absolute("feed.xml"))
+    ET.SubElement(root, f"{a}id").text = site.absolute(urls.FEED)
+    ET.SubElement(root, f"{a}link", rel="self", type="application/atom+xml", href=site.absolute(urls.FEED))
     ET.SubElement(root, f"{a}link", rel="alternate", type="text/html", href=site.absolute("changelog/"))
     ET.SubElement(root, f"{a}updated").text = f"{changes[0].date}T00:00:00Z"
     author = ET.SubElement(root, f"{a}author")
@@ -196,7 +196,7 @@ def change_feed(site: Site, entries: int = FEED_ENTRIES) -> Output:
         ET.SubElement(entry, f"{a}category", term=c.kind, label=xml_text(c.kind_label))
         ET.SubElement(entry, f"{a}summary").text = xml_text(summary)
     scheduled_deprecations(site, root, entries)  # announced, before the day: not a commit of its own
-    return Output("feed.xml", _xml(root))
+    return Output(urls.FEED, _xml(root))
 
 
 def scheduled_deprecations(site: Site, root: ET.Element, entries: int = FEED_ENTRIES) -> None:

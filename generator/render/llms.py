@@ -27,7 +27,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from .. import formats
+from .. import formats, urls
 from ..prose import link_label, plural
 from . import markdown as md
 from .context import RenderContext
@@ -38,8 +38,8 @@ from ..site import ModelEntry, ProviderEntry, Site, price_rows
 from ..write import Output
 
 LIMIT = 50_000  # llms.txt stays strictly below this many characters and bytes
-INDEX_PATH = "llms-index.txt"  # the unbounded index, written only when the root cannot hold it
-FULL_PATH = "llms-full.txt"
+INDEX_PATH = urls.LLMS_INDEX  # the unbounded index, written only when the root cannot hold it
+FULL_PATH = urls.LLMS_FULL
 FULL_LIMIT = 500_000  # llms-full.txt lists every model only below this many bytes (~125,000 tokens)
 API_PAGE = "api.md"  # the API and machine files, as a Markdown page
 
@@ -361,7 +361,7 @@ def llms_full(site: Site, limit: int = FULL_LIMIT) -> tuple[str, dict[str, str]]
 
 
 def provider_full_path(p: ProviderEntry) -> str:
-    return f"providers/{p.id}/{FULL_PATH}"
+    return urls.provider_llms_full(p.id)
 
 
 def provider_full(site: Site, p: ProviderEntry) -> str:
@@ -446,7 +446,7 @@ def llms_files(ctx: RenderContext) -> Iterator[Output]:
     site = ctx.site
     model_lines = {m.id: model_line(site, m) for m in site.models}
     root = root_llms(site, model_lines)
-    yield Output("llms.txt", root.text.encode("utf-8"))
+    yield Output(urls.LLMS, root.text.encode("utf-8"))
     if root.index is not None:
         yield Output(INDEX_PATH, root.index.encode("utf-8"))
     names = model_section_names(site)

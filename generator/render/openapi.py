@@ -19,6 +19,7 @@ from collections.abc import Iterator
 
 import yaml
 
+from .. import urls
 from .context import RenderContext
 from .data import model_document, model_schema
 from .snippets import Snippet
@@ -412,7 +413,7 @@ def spec(site: Site, snippets: dict[str, Snippet]) -> dict:
 
 def openapi_files(ctx: RenderContext) -> Iterator[Output]:
     doc = spec(ctx.site, ctx.snippets)
-    yield Output("openapi.json", (json.dumps(doc, ensure_ascii=False, indent=2) + "\n").encode("utf-8"))
+    yield Output(urls.OPENAPI_JSON, (json.dumps(doc, ensure_ascii=False, indent=2) + "\n").encode("utf-8"))
     dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
     text = yaml.dump(doc, Dumper=dumper, sort_keys=False, allow_unicode=True, width=100)
     yield Output("openapi.yaml", text.encode("utf-8"))

@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 
 from markupsafe import Markup
 
+from .. import urls
 from . import fragments, markdown as md
 from .context import Breadcrumb, PageInfo, RenderContext
 from .env import relative
@@ -82,7 +83,7 @@ def render(ctx: RenderContext, template: str, page: PageInfo, site=None, **extra
     canonical = site.absolute(page.path if page.path != "404.html" else "")
     variables = dict(
         site=site, page=page, link=link, asset=asset, canonical=canonical,
-        nav=nav, docs_nav=docs_nav, llms_link=link("llms.txt"), openapi_link=link("openapi.json"),
+        nav=nav, docs_nav=docs_nav, llms_link=link(urls.LLMS), openapi_link=link(urls.OPENAPI_JSON),
         is_404=is_404, site_root=site_root, inline_css=inline_css, model_row=model_row, show_usage=show_usage,
         **extra)
     tpl = ctx.html.get_template(template)
@@ -240,7 +241,7 @@ def doc_pages(ctx: RenderContext) -> Iterator[Output]:
         toc = [_toc_text(t) for t in toc]
         page = PageInfo(path=d.path, title=f"{d.title} · {site.name} docs",
                         description=_clip(d.description or md.plain_text(d.body)),
-                        kind="doc", md_twin=f"docs/{d.id}.md",
+                        kind="doc", md_twin=twin_of(d.path),
                         breadcrumbs=(Breadcrumb("Docs", site.docs[0].path), Breadcrumb(d.title, None)))
         yield render(ctx, "doc.html", page, doc=d, content=content, toc=toc)
 

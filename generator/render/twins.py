@@ -23,6 +23,7 @@ from .context import RenderContext
 from .mdtext import blocks, clean_markdown, fence, rebaser
 from .snippets import PLACEHOLDER
 from ..site import DocPage, ModelEntry, Site, paginate
+from ..urls import twin_of  # noqa: F401  (pages and tests take it from here too)
 from ..views import ListingPageView, ListingRow, RankedRow, SiteFrame
 from ..write import Output
 
@@ -31,11 +32,6 @@ def pointer(site: Site | SiteFrame) -> str:
     """Return the blockquote that opens every Markdown twin: where the site's index for agents is."""
     return (f"> For the complete index of {md.inline_text(site.name)}'s pages for agents, "
             f"see [llms.txt]({site.absolute('llms.txt')}).\n\n")
-
-
-def twin_of(path: str) -> str:
-    """Return the Markdown twin of an HTML page's site path: "pricing/" -> "pricing.md", "" -> "index.md"."""
-    return path.rstrip("/") + ".md" if path else "index.md"
 
 
 def _twin_helpers(site: Site | SiteFrame, page_path: str, shift: int):
@@ -83,7 +79,7 @@ def model_twin(ctx: RenderContext, m: ModelEntry, template=None, fenced: dict[st
 
 
 def doc_md_path(d: DocPage) -> str:
-    return f"docs/{d.id}.md"
+    return twin_of(d.path)
 
 
 def doc_twins(ctx: RenderContext) -> Iterator[Output]:
