@@ -101,23 +101,29 @@ def _stamp(d: datetime.date) -> str:
     return f"{d.isoformat()}T00:00:00Z"
 
 
-def feed(site: Site, entries: int = FEED_ENTRIES) -> Output:
-    """Return feed.xml: the newest models first, each entry dated by its release."""
-    newest = [m for m in site.newest if m.released_on is not None][:entries]  # dated by a known release
+def _feed_head(site: Site, title: str, alternate: str, updated: str) -> tuple[ET.Element, str]:
+    """Return an Atom feed's root with what both feeds open with, and the namespace prefix."""
     ET.register_namespace("", ATOM_NS)
     a = f"{{{ATOM_NS}}}"
     root = ET.Element(f"{a}feed")
-    ET.SubElement(root, f"{a}title").text = xml_text(f"New models on {site.name}")
+    ET.SubElement(root, f"{a}title").text = xml_text(title)
     if site.record.tagline:
         ET.SubElement(root, f"{a}subtitle").text = xml_text(site.record.tagline)
     ET.SubElement(root, f"{a}id").text = site.absolute(urls.FEED)
     ET.SubElement(root, f"{a}link", rel="self", type="application/atom+xml", href=site.absolute(urls.FEED))
-    ET.SubElement(root, f"{a}link", rel="alternate", type="text/html", href=site.absolute(""))
-    updated = max((m.released_on for m in newest), default=site.build_date)
-    ET.SubElement(root, f"{a}updated").text = _stamp(updated)
+    ET.SubElement(root, f"{a}link", rel="alternate", type="text/html", href=site.absolute(alternate))
+    ET.SubElement(root, f"{a}updated").text = updated
     author = ET.SubElement(root, f"{a}author")
     ET.SubElement(author, f"{a}name").text = xml_text(site.name)
     ET.SubElement(root, f"{a}generator").text = "modelcat"
+    return root, a
+
+
+def feed(site: Site, entries: int = FEED_ENTRIES) -> Output:
+    """Return feed.xml: the newest models first, each entry dated by its release."""
+    newest = [m for m in site.newest if m.released_on is not None][:entries]  # dated by a known release
+    updated = max((m.released_on for m in newest), default=site.build_date)
+    root, a = _feed_head(site, f"New models on {site.name}", "", _stamp(updated))
     for m in newest:
         rec = m.record
         entry = ET.SubElement(root, f"{a}entry")
@@ -170,19 +176,7 @@ def change_feed(site: Site, entries: int = FEED_ENTRIES) -> Output:
     """Return feed.xml from the catalog's history: one entry per change, newest first, dated
     by its commit, with an id that stays the same across builds (change_id)."""
     changes = site.changes[:entries]
-    ET.register_namespace("", ATOM_NS)
-    a = f"{{{ATOM_NS}}}"
-    root = ET.Element(f"{a}feed")
-    ET.SubElement(root, f"{a}title").text = xml_text(f"Changes on {site.name}")
-    if site.record.tagline:
-        ET.SubElement(root, f"{a}subtitle").text = xml_text(site.record.tagline)
-    ET.SubElement(root, f"{a}id").text = site.absolute(urls.FEED)
-    ET.SubElement(root, f"{a}link", rel="self", type="application/atom+xml", href=site.absolute(urls.FEED))
-    ET.SubElement(root, f"{a}link", rel="alternate", type="text/html", href=site.absolute("changelog/"))
-    ET.SubElement(root, f"{a}updated").text = f"{changes[0].date}T00:00:00Z"
-    author = ET.SubElement(root, f"{a}author")
-    ET.SubElement(author, f"{a}name").text = xml_text(site.name)
-    ET.SubElement(root, f"{a}generator").text = "modelcat"
+    root, a = _feed_head(site, f"Changes on {site.name}", "changelog/", f"{changes[0].date}T00:00:00Z")
     for c in changes:
         title, summary = _change_text(site, c)
         entry = ET.SubElement(root, f"{a}entry")
